@@ -1,0 +1,54 @@
+# Set-up and checks for the course. `make lab` for students, `make test` for CI.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8899"`.
+LAB_ARGS ?=
+
+.PHONY: help install data lab test unit nbval lint execute clean-venv
+
+help:
+	@echo "make lab     set up (venv, packages, data) and open JupyterLab on notebooks/"
+	@echo "make test    same set-up, then ruff, unit tests and nbval (COURSE_FAST=1)"
+	@echo "make data    fetch and verify the datasets only"
+	@echo "make execute NB=notebooks/01_backprop_by_hand.ipynb   re-run a notebook in full mode, in place"
+
+install: $(STAMP)
+
+# Reinstall only when the dependency list or the pinned versions change.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+data: install
+	$(BIN)/python -m course_utils.data fetch all
+
+lab: install
+	@$(BIN)/python -m course_utils.data fetch all || \
+	  echo "*** Some data is missing (see above). JupyterLab starts anyway; the notebooks that need it will repeat this advice."
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+unit: install
+	$(BIN)/python -m pytest tests
+
+nbval: data
+	COURSE_FAST=1 $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
+
+test: lint data
+	COURSE_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
+
+# Full-mode run of one notebook, outputs stored in place (for maintainers).
+execute: data
+	@test -n "$(NB)" || { echo "usage: make execute NB=notebooks/NAME.ipynb"; exit 2; }
+	COURSE_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
+
+clean-venv:
+	rm -rf $(VENV)

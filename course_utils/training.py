@@ -1,0 +1,72 @@
+"""The Keras training loop the notebooks from week 2 on share.
+
+Notebook 1 writes its training loop by hand, as it is what students learn
+there; later notebooks call :func:`fit` so that every model trains with the
+same compact log (one line per epoch), epoch timing and seeding.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .config import import_keras, seed_everything
+
+
+def epoch_timer():
+    """A Keras callback that adds ``epoch_seconds`` to each epoch's logs.
+
+    Returns
+    -------
+    callback : keras.callbacks.Callback
+        After ``fit``, ``history.history["epoch_seconds"]`` holds one wall-clock
+        duration per epoch (training plus validation).
+    """
+    keras = import_keras()
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if logs is not None:
+                logs["epoch_seconds"] = time.perf_counter() - self._start
+
+    return EpochTimer()
+
+
+def fit(model, x, y, *, epochs: int, batch_size: int, validation_data=None,
+        callbacks: list | None = None, seed: int | None = 0, verbose: int = 2,
+        **kwargs: Any) -> dict[str, list[float]]:
+    """Train a compiled Keras model with a compact log; return its history dict.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Already compiled.
+    x, y : arrays or a dataset accepted by ``model.fit``
+    epochs, batch_size : int
+    validation_data : tuple, optional
+        Monitored each epoch (``val_*`` entries in the result).
+    callbacks : list, optional
+        Added after the epoch timer.
+    seed : int or None, default=0
+        Seeds Python, numpy and Keras before training (None: leave as is).
+    verbose : int, default=2
+        Keras's verbosity; 2 prints one line per epoch.
+    **kwargs
+        Passed to ``model.fit`` (``shuffle``, ``class_weight``...).
+
+    Returns
+    -------
+    history : dict of str to list of float
+        ``History.history`` with ``epoch_seconds`` added.
+    """
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"fit: epochs={epochs} and batch_size={batch_size} must be >= 1")
+    if seed is not None:
+        seed_everything(seed)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size,
+                        validation_data=validation_data, verbose=verbose,
+                        callbacks=[epoch_timer(), *(callbacks or [])], **kwargs)
+    return {k: [float(v) for v in values] for k, values in history.history.items()}

@@ -1,0 +1,74 @@
+"""Shared fixtures: an isolated data cache and a local HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    np.random.seed(0)
+
+
+@pytest.fixture
+def isolated_data(tmp_path, monkeypatch):
+    """No data pack, an empty cache in tmp_path; returns the cache folder."""
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(cache))
+    return cache
+
+
+class _Routes(BaseHTTPRequestHandler):
+    routes: dict = {}
+    hits: list = []
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+    def do_GET(self):
+        self.hits.append(self.path)
+        status, body, mode = self.routes.get(self.path, (404, b"not found", "ok"))
+        self.send_response(status)
+        # "truncate" announces the full length but closes the connection halfway.
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2] if mode == "truncate" else body)
+        self.wfile.flush()
+        if mode == "truncate":
+            self.close_connection = True
+
+
+@pytest.fixture
+def http_server():
+    """Serve ``server.routes[path] = (status, body, mode)`` on 127.0.0.1.
+
+    Yields an object with ``url(path)``, ``routes`` and ``hits`` (paths asked).
+    """
+    handler = type("Handler", (_Routes,), {"routes": {}, "hits": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.routes = handler.routes
+    server.hits = handler.hits
+    server.url = lambda path: f"http://127.0.0.1:{server.server_address[1]}{path}"
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A URL on 127.0.0.1 where nothing listens: behaves like 'no network'."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/nothing-here"

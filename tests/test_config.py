@@ -1,0 +1,39 @@
+import pytest
+
+from course_utils import config
+
+
+@pytest.mark.parametrize("value, fast", [("", False), ("0", False), ("1", True),
+                                         ("true", True), ("no", False)])
+def test_is_fast(monkeypatch, value, fast):
+    monkeypatch.setenv("COURSE_FAST", value)
+    assert config.is_fast() is fast
+    assert config.pick(full=20, fast=1) == (1 if fast else 20)
+
+
+def test_bad_fast_value(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "maybe")
+    with pytest.raises(ValueError, match="COURSE_FAST='maybe'"):
+        config.is_fast()
+
+
+def test_unknown_backend(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "theano")
+    with pytest.raises(ValueError, match="KERAS_BACKEND='theano'"):
+        config.keras_backend()
+
+
+def test_missing_backend_package(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    monkeypatch.setattr(config.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match="pip install jax"):
+        config.keras_backend()
+
+
+def test_seed_everything_is_reproducible():
+    import numpy as np
+
+    config.seed_everything(3)
+    a = np.random.rand(3)
+    config.seed_everything(3)
+    assert (np.random.rand(3) == a).all()

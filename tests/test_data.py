@@ -1,0 +1,118 @@
+"""The real datasets, read from the data pack or the cache (`make data` fills it)."""
+
+import hashlib
+import shutil
+import struct
+
+import numpy as np
+import pytest
+
+from course_utils import data
+from course_utils.data import REGISTRY, DataCorruptError, locate
+from course_utils.download import ChecksumError
+
+MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+# md5 of the decompressed IDX files, as published for MNIST (see shared/data/README.md).
+MNIST_RAW_MD5 = {
+    "train_images": "6bbc9ace898e44ae57da46a324031adb",
+    "train_labels": "a25bea736e30d166cdddb491f175f624",
+    "test_images": "2646ac647ad5339dbf082846283269ea",
+    "test_labels": "27ae3e4e09519cfbb04c329615203637",
+}
+
+
+def present(dataset: str) -> None:
+    """Skip (with the reason) when the real files are not on this machine."""
+    try:
+        for e in REGISTRY[dataset].values():
+            locate(e, download=False)
+    except data.DataUnavailableError:
+        pytest.skip(f"{dataset} not available: run `make data` or set COURSE_DATA_DIR")
+
+
+def as_idx(array: np.ndarray) -> bytes:
+    """The IDX file that holds ``array`` (uint8), to compare with published md5s."""
+    magic = bytes([0, 0, 8, array.ndim])
+    return magic + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
+
+
+def test_mnist_is_the_original():
+    present("mnist")
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    assert x_train.shape == (60000, 28, 28) and y_train.shape == (60000,)
+    assert x_test.shape == (10000, 28, 28) and y_test.shape == (10000,)
+    assert {a.dtype for a in (x_train, y_train, x_test, y_test)} == {np.dtype(np.uint8)}
+    assert np.bincount(y_train).tolist() == MNIST_TRAIN_COUNTS
+    assert np.bincount(y_test).tolist() == MNIST_TEST_COUNTS
+    arrays = {"train_images": x_train, "train_labels": y_train,
+              "test_images": x_test, "test_labels": y_test}
+    for name, array in arrays.items():
+        assert hashlib.md5(as_idx(array)).hexdigest() == MNIST_RAW_MD5[name], name
+
+
+def test_fashion_mnist_is_the_original():
+    present("fashion-mnist")
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert x_train.dtype == np.uint8 and y_test.dtype == np.uint8
+    assert np.bincount(y_train).tolist() == [6000] * 10
+    assert np.bincount(y_test).tolist() == [1000] * 10
+    # Published prefixes of the decompressed files' md5s (Fashion-MNIST README).
+    for array, prefix in [(x_train, "f4a8712d"), (y_train, "9018921c"),
+                          (x_test, "8181f547"), (y_test, "15d48437")]:
+        assert hashlib.md5(as_idx(array)).hexdigest().startswith(prefix)
+    assert len(data.FASHION_CLASSES) == 10
+
+
+def test_flipped_byte_in_pack_is_caught(tmp_path, monkeypatch):
+    present("mnist")
+    entry = REGISTRY["mnist"]["t10k-labels-idx1-ubyte.gz"]
+    pack = tmp_path / "pack"
+    (pack / "mnist").mkdir(parents=True)
+    copy = pack / entry.relpath
+    shutil.copyfile(locate(entry, download=False), copy)
+    raw = bytearray(copy.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    copy.write_bytes(bytes(raw))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(pack))
+    with pytest.raises(DataCorruptError, match=entry.sha256):
+        locate(entry)
+
+
+def test_fleurs_du_mal_poems():
+    present("fleurs")
+    poems = data.load_fleurs_du_mal()
+    assert poems.startswith("Charles Baudelaire avait un ami")
+    assert "\r" not in poems and "\ufeff" not in poems
+    assert "Gutenberg" not in poems.splitlines()[-1]
+    full = data.load_fleurs_du_mal(full=True)
+    assert full.startswith("The Project Gutenberg EBook") and poems in full
+
+
+def test_fleurs_copy_from_another_source_is_accepted(tmp_path):
+    """CRLF, no BOM, another header: the whole-file checksum differs, the poems match."""
+    present("fleurs")
+    entry = REGISTRY["fleurs"]["fleurs_mal.txt"]
+    text = locate(entry, download=False).read_bytes().decode("utf-8-sig")
+    other = text.replace("Posting Date: September 11, 2012", "Release Date: 2004, updated")
+    copy = tmp_path / "fleurs_mal.txt"
+    copy.write_bytes(other.replace("\n", "\r\n").encode("utf-8"))
+    entry.verify(copy)  # accepted
+    copy.write_bytes(other.replace("Poulet-Malassis", "Poulet-Malasis").encode("utf-8"))
+    with pytest.raises(ChecksumError):
+        entry.verify(copy)  # a changed poem is not
+
+
+def test_tiny_shakespeare():
+    present("shakespeare")
+    text = data.load_tiny_shakespeare()
+    assert len(text) == 1115394 and text.startswith("First Citizen:")
+
+
+def test_fleurs_body_needs_both_markers():
+    assert data.fleurs_body("no markers here\n") is None
+    assert data.fleurs_body("Charles Baudelaire avait un ami\nbut no end\n") is None
+    body = data.fleurs_body("\ufeffheader\r\nCharles Baudelaire avait un ami  \r\n\r\n"
+                            "End of the Project Gutenberg EBook\r\n")
+    assert body == "Charles Baudelaire avait un ami\n"
