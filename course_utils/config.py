@@ -88,7 +88,13 @@ def keras_backend() -> str:
 
 
 def import_keras():
-    """Check the backend, hush TensorFlow's C++ start-up logs, import Keras.
+    """Check the backend, import Keras without TensorFlow's start-up noise.
+
+    TensorFlow's CUDA build prints a few C++ log lines at import and at its
+    first device query on a machine without a GPU ("Could not find cuda drivers...", oneDNN notes) that no
+    environment variable silences any more. They are harmless and confuse
+    students, so the C-level stderr is muted during the import only; Python
+    warnings and exceptions still show.
 
     Returns
     -------
@@ -100,10 +106,22 @@ def import_keras():
     ValueError, ModuleNotFoundError
         See :func:`keras_backend`.
     """
-    backend = keras_backend()
-    # Without a GPU, TensorFlow's CUDA build logs a harmless "cuInit" error at import.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ["KERAS_BACKEND"] = backend
-    import keras
+    import importlib
+    import sys
 
-    return keras
+    backend = keras_backend()
+    os.environ["KERAS_BACKEND"] = backend
+    if "keras" in sys.modules or backend != "tensorflow":
+        return importlib.import_module("keras")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            keras = importlib.import_module("keras")
+            # The first device query logs "failed call to cuInit": do it now, muted.
+            importlib.import_module("tensorflow").config.list_physical_devices()
+            return keras
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -37,3 +37,12 @@ def test_seed_everything_is_reproducible():
     a = np.random.rand(3)
     config.seed_everything(3)
     assert (np.random.rand(3) == a).all()
+
+
+def test_import_keras_restores_stderr(capfd):
+    keras = config.import_keras()
+    assert keras.backend.backend() == config.keras_backend()
+    import os
+
+    os.write(2, b"still visible\n")
+    assert "still visible" in capfd.readouterr().err
