@@ -40,7 +40,9 @@ def test_environment_yml_installs_the_package_from_pyproject():
 
 def test_every_dependency_is_pinned_within_its_range():
     project = pyproject()["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    reqs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        reqs += extra
     pinned = pins()
     for text in reqs:
         req = Requirement(text)
