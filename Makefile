@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8899"`.
 LAB_ARGS ?=
+# Jupyter refuses to run as root unless told (containers, Binder-like machines).
+ROOT_ARG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help install data lab test unit nbval lint execute clean-venv
 
@@ -30,7 +32,7 @@ data: install
 lab: install
 	@$(BIN)/python -m course_utils.data fetch all || \
 	  echo "*** Some data is missing (see above). JupyterLab starts anyway; the notebooks that need it will repeat this advice."
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_ARG) $(LAB_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
