@@ -9,12 +9,13 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told (containers, Binder-like machines).
 ROOT_ARG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install data lab test unit nbval lint execute clean-venv
+.PHONY: help install data lab test unit nbval lint execute student clean-venv
 
 help:
 	@echo "make lab     set up (venv, packages, data) and open JupyterLab on notebooks/"
 	@echo "make test    same set-up, then ruff, unit tests and nbval (COURSE_FAST=1)"
 	@echo "make data    fetch and verify the datasets only"
+	@echo "make student make the student versions (solutions cleared) in build/student/"
 	@echo "make execute NB=notebooks/01_backprop_by_hand.ipynb   re-run a notebook in full mode, in place"
 
 install: $(STAMP)
@@ -51,6 +52,10 @@ execute: data
 	@test -n "$(NB)" || { echo "usage: make execute NB=notebooks/NAME.ipynb"; exit 2; }
 	COURSE_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
+
+# Student versions: nbgrader's ClearSolutions replaces every solution region.
+student: install
+	$(BIN)/python -m course_utils.student notebooks/*.ipynb --out build/student
 
 clean-venv:
 	rm -rf $(VENV)
