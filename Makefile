@@ -9,12 +9,13 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told (containers, Binder-like machines).
 ROOT_ARG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install data lab test unit nbval lint execute student clean-venv
+.PHONY: help install data lab test unit nbval lint execute student results clean-venv
 
 help:
 	@echo "make lab     set up (venv, packages, data) and open JupyterLab on notebooks/"
 	@echo "make test    same set-up, then ruff, unit tests and nbval (COURSE_FAST=1)"
 	@echo "make data    fetch and verify the datasets only"
+	@echo "make results the headline figures stored in each notebook, beside their targets"
 	@echo "make student make the student versions (solutions cleared) in build/student/"
 	@echo "make execute NB=notebooks/01_backprop_by_hand.ipynb   re-run a notebook in full mode, in place"
 
@@ -56,6 +57,9 @@ execute: data
 # Student versions: nbgrader's ClearSolutions replaces every solution region.
 student: install
 	$(BIN)/python -m course_utils.student notebooks/*.ipynb --out build/student
+
+results: install
+	$(BIN)/python -m course_utils.results notebooks/*.ipynb
 
 clean-venv:
 	rm -rf $(VENV)
