@@ -1,0 +1,183 @@
+"""Benchmarks for the course; ``python -m course_utils.bench backprop`` for notebook 1.
+
+``backprop`` times one MNIST epoch (60,000 images, batch 100, plain SGD) of the
+784-100-10 sigmoid MLP written in numpy (:mod:`course_utils.numpy_mlp`, float32)
+against the same model, loss, optimiser and batch size in Keras, in one run.
+Each side does one warm-up epoch (Keras traces and compiles its step there),
+then ``--epochs`` timed epochs; the median is reported. It also prints which
+BLAS library and kernel numpy uses, and how many threads.
+
+Keras is imported inside the functions: this is a tooling script, not a notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import time
+
+import numpy as np
+
+from . import numpy_mlp
+
+
+def blas_info() -> list[dict]:
+    """``threadpoolctl.threadpool_info()``: the BLAS/OpenMP libraries numpy loaded."""
+    from threadpoolctl import threadpool_info
+
+    return threadpool_info()
+
+
+def describe_blas() -> str:
+    """One line per BLAS library: name, version, kernel (architecture) and thread count."""
+    lines = [f"{lib.get('internal_api', '?')} {lib.get('version', '?')}, kernel "
+             f"{lib.get('architecture', '?')}, {lib.get('num_threads', '?')} threads "
+             f"({lib.get('filepath', '?').rsplit('/', 1)[-1]})"
+             for lib in blas_info() if lib.get("user_api") == "blas"]
+    return "\n".join(lines) or "no BLAS library reported by threadpoolctl"
+
+
+def set_blas_threads(n: int):
+    """Limit numpy's BLAS to ``n`` threads from now on (for a whole notebook).
+
+    Returns
+    -------
+    limiter : threadpoolctl.threadpool_limits
+        Call its ``restore_original_limits()`` to undo.
+    """
+    if n < 1:
+        raise ValueError(f"set_blas_threads: n={n} must be >= 1")
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=n, user_api="blas")
+
+
+@contextlib.contextmanager
+def blas_threads(n: int | None):
+    """Limit numpy's BLAS to ``n`` threads inside the block (``None``: leave as is)."""
+    if n is None:
+        yield
+        return
+    if n < 1:
+        raise ValueError(f"blas_threads: n={n} must be >= 1")
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield
+
+
+def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int = 100,
+                      eta: float = 1.0, threads: int | None = None) -> list[float]:
+    """Seconds per epoch of the numpy MLP (after one untimed warm-up epoch).
+
+    Parameters
+    ----------
+    X : float32 ndarray (N, 784)
+    Y : float32 ndarray (N, 10), one-hot
+    epochs : int
+        Timed epochs.
+    threads : int, optional
+        BLAS threads (default: numpy's own choice).
+
+    Returns
+    -------
+    seconds : list of float, one per timed epoch
+    """
+    params = numpy_mlp.init_mlp(X.shape[1], 100, Y.shape[1], "xavier", seed=0)
+    seconds = []
+    with blas_threads(threads):
+        for epoch in range(epochs + 1):
+            start = time.perf_counter()
+            numpy_mlp.mlp_sgd_epoch(X, Y, params, eta=eta, batch_size=batch_size, seed=epoch)
+            if epoch:
+                seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def time_keras_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int = 100,
+                      eta: float = 1.0) -> list[float]:
+    """Seconds per epoch of the same MLP in Keras (after one untimed warm-up epoch)."""
+    from .config import import_keras
+    from .training import epoch_timer
+
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(100, activation="sigmoid"),
+                              keras.layers.Dense(Y.shape[1], activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=eta), loss="categorical_crossentropy")
+    history = model.fit(X, Y, batch_size=batch_size, epochs=epochs + 1, shuffle=True, verbose=0,
+                        callbacks=[epoch_timer()])
+    return [float(s) for s in history.history["epoch_seconds"][1:]]
+
+
+def backprop(epochs: int = 5, subset: int | None = None,
+             threads: tuple[int | None, ...] = (None, 1)) -> dict[str, float]:
+    """Run the numpy-vs-Keras epoch benchmark and print a short report.
+
+    Parameters
+    ----------
+    epochs : int
+        Timed epochs per configuration (after one warm-up epoch).
+    subset : int, optional
+        Use only the first ``subset`` training images (for quick tests).
+    threads : tuple of (int or None)
+        BLAS thread counts to time numpy with; ``None`` is numpy's default.
+
+    Returns
+    -------
+    result : dict
+        ``keras_seconds`` and, per numpy configuration ``c`` (``default`` or ``1thread``...),
+        ``numpy_<c>_seconds`` (medians) and ``ratio_<c>`` (Keras / numpy: above 1, numpy is faster).
+    """
+    from .config import keras_backend
+    from .data import load_mnist
+
+    if epochs < 1:
+        raise ValueError(f"backprop: epochs={epochs} must be >= 1")
+    (x_train, y_train), _ = load_mnist()
+    if subset is not None:
+        x_train, y_train = x_train[:subset], y_train[:subset]
+    X = (x_train.reshape(len(x_train), -1) / np.float32(255)).astype(np.float32)
+    Y = numpy_mlp.one_hot(y_train)
+    print(f"MLP 784-100-10 sigmoid, SGD eta=1.0, batch 100, {len(X)} images, float32; "
+          f"median of {epochs} epochs after 1 warm-up")
+    print("numpy BLAS:", describe_blas())
+    result: dict[str, float] = {}
+    timings = {}
+    for n in threads:
+        key = "default" if n is None else f"{n}thread"
+        timings[f"numpy, BLAS threads: {'default' if n is None else n}"] = (key, time_numpy_epochs(
+            X, Y, epochs=epochs, threads=n))
+    keras_secs = time_keras_epochs(X, Y, epochs=epochs)
+    result["keras_seconds"] = keras = statistics.median(keras_secs)
+    rows = [(f"keras ({keras_backend()})", keras_secs)]
+    for label, (key, secs) in timings.items():
+        result[f"numpy_{key}_seconds"] = statistics.median(secs)
+        result[f"ratio_{key}"] = keras / statistics.median(secs)
+        rows.append((label, secs))
+    for label, secs in rows:
+        print(f"{label:<28} {statistics.median(secs):7.3f} s/epoch   (each: "
+              + ", ".join(f"{s:.3f}" for s in secs) + ")")
+    for label, (key, _) in timings.items():
+        ratio = result[f"ratio_{key}"]
+        print(f"ratio keras / [{label}] = {ratio:.2f}: numpy is {'faster' if ratio >= 1 else 'SLOWER'}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.bench", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    bp = sub.add_parser("backprop", help="numpy MLP epoch vs the same model in Keras")
+    bp.add_argument("--epochs", type=int, default=5, help="timed epochs per side (default 5)")
+    bp.add_argument("--subset", type=int, default=None, help="use only the first N training images")
+    bp.add_argument("--threads", default="default,1",
+                    help="comma-separated BLAS thread counts to time numpy with (default: 'default,1')")
+    args = parser.parse_args(argv)
+    if args.command == "backprop":
+        threads = tuple(None if t.strip() == "default" else int(t) for t in args.threads.split(","))
+        backprop(args.epochs, args.subset, threads)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Centred finite-difference gradient check over a dict of parameter arrays.
+
+The student computes analytic gradients by backpropagation; :func:`gradcheck`
+recomputes each of them numerically,
+
+    dL/dp ~= (L(p + eps) - L(p - eps)) / (2 eps),      one entry p at a time,
+
+and prints one line per parameter array::
+
+    W_h: relative error 3.2e-10 (tolerance 1e-06, 78400 entries)  OK
+
+The relative error of an array is ``||g_num - g_ana|| / (||g_num|| + ||g_ana||)``
+(Euclidean norms over the entries checked), which is not fooled by entries
+that are nearly zero. On a mismatch the line is followed by an explanation:
+the worst entry (index, numeric and analytic values, how far apart) and a hint
+when the analytic gradient is a constant multiple of the true one (a missing
+``1/N``, a sign error) or is zero.
+
+Work in float64: in float32 the finite differences themselves are only good to
+about 1e-3, so a 1e-6 tolerance cannot be met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from .check import CheckError
+
+
+def _array_error(num: np.ndarray, ana: np.ndarray) -> float:
+    denom = np.linalg.norm(num) + np.linalg.norm(ana)
+    return 0.0 if denom == 0 else float(np.linalg.norm(num - ana) / denom)
+
+
+def numerical_gradient(loss_fn: Callable[[], float], param: np.ndarray, *, eps: float = 1e-6,
+                       indices: np.ndarray | None = None) -> np.ndarray:
+    """Centred differences of ``loss_fn()`` with respect to entries of ``param``.
+
+    ``param`` is perturbed in place, one entry at a time, and restored exactly.
+
+    Parameters
+    ----------
+    loss_fn : callable with no argument returning a float
+        Must read ``param`` (the same array object) when called.
+    param : float64 ndarray of any shape
+    eps : float
+        Half-width of the difference.
+    indices : int ndarray (M,), optional
+        Flat indices of the entries to differentiate; all entries by default.
+
+    Returns
+    -------
+    grad : ndarray (M,)
+        One derivative per index, in the order of ``indices`` (flat order by default).
+    """
+    flat = param.reshape(-1)
+    if not np.shares_memory(flat, param):
+        raise ValueError("numerical_gradient: param must be a contiguous array (got a copy on reshape)")
+    if indices is None:
+        indices = np.arange(flat.size)
+    grad = np.empty(len(indices))
+    for n, i in enumerate(indices):
+        saved = flat[i]
+        flat[i] = saved + eps
+        plus = float(loss_fn())
+        flat[i] = saved - eps
+        minus = float(loss_fn())
+        flat[i] = saved
+        grad[n] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def explain_mismatch(name: str, shape: tuple[int, ...], indices: np.ndarray, num: np.ndarray,
+                     ana: np.ndarray) -> str:
+    """Human-readable diagnosis of a gradient mismatch for one parameter array.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name.
+    shape : tuple of int
+        Shape of the parameter array (to turn flat indices into positions).
+    indices : int ndarray (M,)
+        Flat indices that were checked.
+    num, ana : ndarray (M,)
+        Numeric and analytic derivatives at those indices.
+
+    Returns
+    -------
+    text : str
+        Several lines, each starting with two spaces.
+    """
+    diff = np.abs(num - ana)
+    worst = int(np.argmax(diff))
+    where = tuple(int(i) for i in np.unravel_index(indices[worst], shape))
+    lines = [f"  worst entry {name}[{', '.join(map(str, where))}]: numeric {num[worst]:.6g}, "
+             f"analytic {ana[worst]:.6g}, off by {diff[worst]:.3g}",
+             f"  {int(np.sum(diff > 1e-6 * (np.abs(num) + np.abs(ana)) + 1e-12))} of {len(num)} "
+             "entries checked disagree"]
+    if np.linalg.norm(ana) == 0:
+        lines.append("  hint: the analytic gradient is all zeros (not computed, or overwritten?)")
+    elif np.linalg.norm(num) > 0:
+        ratio = float(ana @ num / (num @ num))
+        if _array_error(num * ratio, ana) < 1e-4:
+            lines.append(f"  hint: analytic = {ratio:.4g} x numeric everywhere: a wrong constant "
+                         "factor or sign (a missing 1/N, a factor 2, a minus sign?)")
+    return "\n".join(lines)
+
+
+def gradcheck(loss_fn: Callable[[], float], params: Mapping[str, np.ndarray],
+              grads: Mapping[str, np.ndarray], *, tol: float = 1e-6, eps: float = 1e-6,
+              max_entries: int | None = None, seed: int = 0, raise_on_error: bool = True,
+              verbose: bool = True) -> dict[str, float]:
+    """Compare analytic gradients with centred finite differences, one line per array.
+
+    Parameters
+    ----------
+    loss_fn : callable with no argument returning a float
+        The loss, computed from the arrays in ``params`` (which are perturbed in place).
+    params : mapping from name to float64 ndarray
+    grads : mapping from the same names to ndarrays of the same shapes
+        The analytic gradients to check, computed at the unperturbed ``params``.
+    tol : float, default=1e-6
+        Largest accepted relative error per array.
+    eps : float, default=1e-6
+        Finite-difference half-width.
+    max_entries : int, optional
+        Check at most this many randomly chosen entries per array (all by default).
+    seed : int
+        Seed of that random choice.
+    raise_on_error : bool, default=True
+        Raise :class:`~course_utils.check.CheckError` when any array fails.
+    verbose : bool, default=True
+        Print the lines (and explanations).
+
+    Returns
+    -------
+    errors : dict from name to relative error
+
+    Raises
+    ------
+    ValueError
+        A name of ``params`` has no gradient (or the reverse), shapes differ, or a
+        parameter is not float64.
+    CheckError
+        Some array's relative error exceeds ``tol`` (with ``raise_on_error``).
+    """
+    if set(params) != set(grads):
+        raise ValueError(f"gradcheck: parameters {sorted(params)} but gradients {sorted(grads)}")
+    rng = np.random.default_rng(seed)
+    errors: dict[str, float] = {}
+    failures: list[str] = []
+    for name, param in params.items():
+        grad = np.asarray(grads[name])
+        if grad.shape != param.shape:
+            raise ValueError(f"gradcheck: gradient of {name} has shape {grad.shape}, "
+                             f"parameter has shape {param.shape}")
+        if param.dtype != np.float64:
+            raise ValueError(f"gradcheck: {name} is {param.dtype}; use float64 "
+                             "(param.astype(np.float64)) for a meaningful check")
+        indices = np.arange(param.size)
+        if max_entries is not None and param.size > max_entries:
+            indices = np.sort(rng.choice(param.size, size=max_entries, replace=False))
+        num = numerical_gradient(loss_fn, param, eps=eps, indices=indices)
+        ana = grad.reshape(-1)[indices].astype(np.float64)
+        errors[name] = err = _array_error(num, ana)
+        ok = err <= tol
+        line = (f"{name}: relative error {err:.1e} (tolerance {tol:.0e}, {len(indices)} entries)  "
+                f"{'OK' if ok else 'WRONG'}")
+        if not ok:
+            line += "\n" + explain_mismatch(name, param.shape, indices, num, ana)
+            failures.append(line)
+        if verbose:
+            print(line)
+    if failures and raise_on_error:
+        raise CheckError("gradient check failed:\n" + "\n".join(failures))
+    return errors

@@ -1,0 +1,96 @@
+"""The gradient checker: passes a correct gradient, catches and explains wrong ones."""
+
+import numpy as np
+import pytest
+
+from course_utils import numpy_mlp
+from course_utils.check import CheckError
+from course_utils.gradcheck import explain_mismatch, gradcheck, numerical_gradient
+
+
+def _quadratic_problem():
+    """L(A, c) = sum(A**2 * w) + c . v, gradient 2 w A and v, known exactly."""
+    rng = np.random.default_rng(0)
+    params = {"A": rng.normal(size=(3, 4)), "c": rng.normal(size=5)}
+    w, v = rng.uniform(0.5, 2.0, size=(3, 4)), rng.normal(size=5)
+
+    def loss():
+        return float(np.sum(params["A"] ** 2 * w) + params["c"] @ v)
+
+    return params, {"A": 2 * w * params["A"], "c": v.copy()}, loss
+
+
+def test_numerical_gradient_matches_known_gradient_and_restores_param():
+    params, grads, loss = _quadratic_problem()
+    before = params["A"].copy()
+    num = numerical_gradient(loss, params["A"], eps=1e-5)
+    np.testing.assert_allclose(num, grads["A"].ravel(), rtol=1e-7)
+    np.testing.assert_array_equal(params["A"], before)
+
+
+def test_gradcheck_passes_correct_gradient(capsys):
+    params, grads, loss = _quadratic_problem()
+    errors = gradcheck(loss, params, grads)
+    assert set(errors) == {"A", "c"} and max(errors.values()) < 1e-8
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("A: relative error") and out[0].endswith("OK") and "12 entries" in out[0]
+
+
+def test_gradcheck_catches_planted_bug_and_explains_it(capsys):
+    params, grads, loss = _quadratic_problem()
+    wrong = dict(grads, A=grads["A"].copy())
+    wrong["A"][1, 2] += 0.5
+    with pytest.raises(CheckError, match="gradient check failed"):
+        gradcheck(loss, params, wrong)
+    out = capsys.readouterr().out
+    assert "A: relative error" in out and "WRONG" in out
+    assert "worst entry A[1, 2]" in out and "off by 0.5" in out and "1 of 12 entries" in out
+    assert "c: relative error" in out and out.count("WRONG") == 1
+
+
+def test_gradcheck_hints_constant_factor_and_zeros(capsys):
+    params, grads, loss = _quadratic_problem()
+    errors = gradcheck(loss, params, {"A": grads["A"] * 10, "c": np.zeros(5)}, raise_on_error=False)
+    assert errors["A"] > 0.5 and errors["c"] == pytest.approx(1.0)
+    out = capsys.readouterr().out
+    assert "analytic = 10 x numeric" in out and "all zeros" in out
+
+
+def test_gradcheck_catches_mlp_bug_missing_sigmoid_derivative(capsys):
+    rng = np.random.default_rng(1)
+    X, Y = rng.random((6, 8)), numpy_mlp.one_hot(rng.integers(0, 3, 6), 3, dtype=float)
+    params = numpy_mlp.init_mlp(8, 5, 3, "xavier", seed=2, dtype=np.float64)
+
+    def loss():
+        return numpy_mlp.mlp_loss(X, Y, params)
+
+    H, Y_hat = numpy_mlp.mlp_forward(X, params)
+    good = numpy_mlp.mlp_backward(X, Y, H, Y_hat, params)
+    assert max(gradcheck(loss, params, good).values()) < 1e-7
+    delta_y = (Y_hat - Y) / len(X)
+    bad = dict(good, W_h=X.T @ (delta_y @ params["W_y"].T))  # sigmoid' forgotten
+    errors = gradcheck(loss, params, bad, raise_on_error=False)
+    assert errors["W_h"] > 1e-2 and errors["W_y"] < 1e-7
+    assert "worst entry W_h[" in capsys.readouterr().out
+
+
+def test_gradcheck_subsamples_entries(capsys):
+    params, grads, loss = _quadratic_problem()
+    gradcheck(loss, params, grads, max_entries=4)
+    assert "4 entries" in capsys.readouterr().out
+
+
+def test_gradcheck_rejects_bad_inputs():
+    params, grads, loss = _quadratic_problem()
+    with pytest.raises(ValueError, match=r"gradient of A has shape \(4, 3\), parameter has shape \(3, 4\)"):
+        gradcheck(loss, params, dict(grads, A=grads["A"].T))
+    with pytest.raises(ValueError, match="gradients"):
+        gradcheck(loss, params, {"A": grads["A"]})
+    params32 = {"A": params["A"].astype(np.float32), "c": params["c"]}
+    with pytest.raises(ValueError, match="A is float32; use float64"):
+        gradcheck(loss, params32, grads)
+
+
+def test_explain_mismatch_names_position():
+    text = explain_mismatch("W", (2, 3), np.array([0, 4]), np.array([1.0, 2.0]), np.array([1.0, 5.0]))
+    assert "W[1, 1]" in text and "numeric 2" in text and "analytic 5" in text
