@@ -1,0 +1,236 @@
+"""Pooling reference, shifts, figures and ipywidgets explorers for notebook 5 (ConvNets).
+
+Reference computations (tested against brute force in ``tests/test_lenet.py``)::
+
+    pool2d(x, size=2, stride=2, kind="max")     # max / avg / l2 pooling of one map
+    pool_across_maps(maps, group=2)              # L2 pooling over groups of feature maps
+    shift(image, dx=2)                           # translate, filling with the background
+
+and three explorers: :func:`pooling_explorer`, :func:`convolution_explorer`,
+:func:`distortion_explorer`. matplotlib, ipywidgets and Keras are imported inside
+the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+POOL_KINDS = ("max", "avg", "l2")
+
+#: 3x3 kernels offered by the convolution explorer.
+KERNELS: dict[str, np.ndarray] = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+    "Mx (d/dx)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float) / 4,
+    "My (d/dy)": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=float) / 4,
+    "box blur": np.full((3, 3), 1 / 9),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+    "lecture h": np.array([[-4, 0, 0], [0, 0, 0], [0, 0, 4]], dtype=float),
+}
+
+
+def pool2d(x: np.ndarray, size: int = 2, stride: int | None = None, kind: str = "max") -> np.ndarray:
+    """Pool one 2-D map over ``size x size`` windows ('valid': windows inside the map).
+
+    Parameters
+    ----------
+    x : ndarray of shape (h, w)
+    size : int
+    stride : int, default ``size``
+    kind : {"max", "avg", "l2"}
+        Max, mean, or square root of the sum of squares of each window.
+
+    Returns
+    -------
+    pooled : ndarray of shape ((h - size) // stride + 1, (w - size) // stride + 1)
+    """
+    x = np.asarray(x, dtype=float)
+    stride = size if stride is None else stride
+    if x.ndim != 2 or min(x.shape) < size or size < 1 or stride < 1:
+        raise ValueError(f"pool2d: cannot pool a map of shape {x.shape} with size={size}, stride={stride}")
+    if kind not in POOL_KINDS:
+        raise ValueError(f"pool2d: kind={kind!r}, use one of {POOL_KINDS}")
+    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size))[::stride, ::stride]
+    if kind == "max":
+        return windows.max(axis=(2, 3))
+    if kind == "avg":
+        return windows.mean(axis=(2, 3))
+    return np.sqrt((windows ** 2).sum(axis=(2, 3)))
+
+
+def pool_across_maps(maps: np.ndarray, group: int) -> np.ndarray:
+    """L2 pooling over feature maps: ``sqrt(sum_k maps[..., k]**2)`` for groups of ``group`` maps.
+
+    Parameters
+    ----------
+    maps : ndarray of shape (h, w, k), ``k`` a multiple of ``group``
+
+    Returns
+    -------
+    pooled : ndarray of shape (h, w, k // group)
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3 or group < 1 or maps.shape[2] % group:
+        raise ValueError(f"pool_across_maps: {maps.shape} maps cannot be pooled by groups of {group}")
+    h, w, k = maps.shape
+    return np.sqrt((maps.reshape(h, w, k // group, group) ** 2).sum(axis=3))
+
+
+def shift(image: np.ndarray, dx: int = 0, dy: int = 0, fill: float = 0.0) -> np.ndarray:
+    """Translate a 2-D image by whole pixels (right by ``dx``, down by ``dy``), filling with ``fill``."""
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"shift: expected a 2-D image, got shape {image.shape}")
+    h, w = image.shape
+    out = np.full_like(image, fill)
+    if abs(dx) < w and abs(dy) < h:
+        out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+            image[max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
+    return out
+
+
+def _show(ax, img, title, cmap="gray", **kw):
+    im = ax.imshow(img, cmap=cmap, **kw)
+    ax.set(title=title, xlabel="column", ylabel="row")
+    return im
+
+
+def pooling_explorer(image: np.ndarray):
+    """Shift an image and see which pooled values change (ipywidgets).
+
+    Parameters
+    ----------
+    image : ndarray of shape (h, w)
+        e.g. a digit or a feature map.
+
+    Returns
+    -------
+    widget : ipywidgets.interactive
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    image = np.asarray(image, dtype=float)
+
+    def draw(dx=1, dy=0, size=2, kind="max"):
+        moved = shift(image, dx, dy, fill=image.min())
+        a, b = pool2d(image, size, kind=kind), pool2d(moved, size, kind=kind)
+        changed_in = np.mean(~np.isclose(image, moved))
+        changed_out = np.mean(~np.isclose(a, b))
+        fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+        _show(axes[0], moved, f"input shifted by ({dx}, {dy})")
+        _show(axes[1], a, f"{kind} pool {size}x{size}, original")
+        _show(axes[2], b, f"{kind} pool {size}x{size}, shifted")
+        _show(axes[3], ~np.isclose(a, b), "pooled values that changed", cmap="Reds", vmin=0, vmax=1)
+        fig.suptitle(f"input values changed: {changed_in:.0%}   pooled values changed: {changed_out:.0%}")
+        fig.tight_layout()
+        plt.show()
+
+    return w.interactive(draw, dx=w.IntSlider(1, -3, 3, description="dx"),
+                         dy=w.IntSlider(0, -3, 3, description="dy"),
+                         size=w.IntSlider(2, 2, 4, description="pool size"),
+                         kind=w.Dropdown(options=POOL_KINDS, value="max", description="pooling"))
+
+
+def parse_kernel(text: str) -> np.ndarray:
+    """Nine numbers (commas, spaces or semicolons) as a 3x3 kernel, row by row."""
+    values = [float(v) for v in text.replace(",", " ").replace(";", " ").split()]
+    if len(values) != 9:
+        raise ValueError(f"parse_kernel: need 9 numbers for a 3x3 kernel, got {len(values)} in {text!r}")
+    return np.asarray(values).reshape(3, 3)
+
+
+def convolution_explorer(image: np.ndarray):
+    """Pick or type a 3x3 kernel and see the image cross-correlated with it (ipywidgets).
+
+    The output is what a Keras ``Conv2D`` computes: ``scipy.signal.correlate2d``, 'valid'.
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from scipy.signal import correlate2d
+
+    image = np.asarray(image, dtype=float)
+
+    def draw(preset="Mx (d/dx)", typed=""):
+        try:
+            kernel = parse_kernel(typed) if typed.strip() else KERNELS[preset]
+            source = "typed kernel" if typed.strip() else preset
+        except ValueError as err:
+            print(err)
+            return
+        out = correlate2d(image, kernel, mode="valid")
+        fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), gridspec_kw={"width_ratios": [3, 2, 3]})
+        _show(axes[0], image, "input")
+        _show(axes[1], kernel, f"kernel: {source}", cmap="coolwarm",
+              vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
+        for (r, c), v in np.ndenumerate(kernel):
+            axes[1].text(c, r, f"{v:.2g}", ha="center", va="center")
+        fig.colorbar(_show(axes[2], out, "output (cross-correlation, valid)", cmap="coolwarm"),
+                     ax=axes[2])
+        fig.tight_layout()
+        plt.show()
+
+    return w.interactive(draw, preset=w.Dropdown(options=list(KERNELS), value="Mx (d/dx)",
+                                                 description="kernel"),
+                         typed=w.Text(value="", placeholder="or type 9 numbers, e.g. 0 1 0 1 -4 1 0 1 0",
+                                      description="typed"))
+
+
+def distortion_explorer(images: np.ndarray):
+    """Sliders for the shift, scale, squeeze and shear of :func:`course_utils.distortions.distort`.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, 32, 32, 1)
+        LeNet inputs (background -0.1); a handful is enough.
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    from .distortions import distort
+
+    images = np.asarray(images, dtype="float32")
+
+    def draw(shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0.0):
+        out = distort(images, shift_x=shift_x, shift_y=shift_y, scale=scale, squeeze=squeeze,
+                      shear=shear)
+        n = len(images)
+        fig, axes = plt.subplots(2, n, figsize=(1.6 * n, 3.6), squeeze=False)
+        for i in range(n):
+            for row, batch, label in ((0, images, "original"), (1, out, "distorted")):
+                axes[row, i].imshow(batch[i, :, :, 0], cmap="gray", vmin=-0.1, vmax=1.175)
+                axes[row, i].set_xticks([])
+                axes[row, i].set_yticks([])
+                if i == 0:
+                    axes[row, i].set_ylabel(label)
+        fig.suptitle(f"shift ({shift_x:+.1f}, {shift_y:+.1f}) px, scale {scale:.2f}, "
+                     f"squeeze {squeeze:+.2f}, shear {shear:+.2f}")
+        fig.tight_layout()
+        plt.show()
+
+    return w.interactive(draw, shift_x=w.FloatSlider(0, min=-2, max=2, step=0.5),
+                         shift_y=w.FloatSlider(0, min=-2, max=2, step=0.5),
+                         scale=w.FloatSlider(1, min=0.9, max=1.1, step=0.02),
+                         squeeze=w.FloatSlider(0, min=-0.1, max=0.1, step=0.02),
+                         shear=w.FloatSlider(0, min=-0.2, max=0.2, step=0.05))
+
+
+def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = None):
+    """A confusion matrix (rows: true class, columns: predicted), counts written in the cells."""
+    import matplotlib.pyplot as plt
+
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"confusion_figure: expected a square matrix, got shape {cm.shape}")
+    labels = list(labels) if labels is not None else [str(i) for i in range(len(cm))]
+    fig, ax = plt.subplots(figsize=(6.2, 5.4))
+    off = cm - np.diag(np.diag(cm))
+    ax.imshow(off, cmap="Reds")
+    for (r, c), v in np.ndenumerate(cm):
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=7,
+                color="gray" if r == c else "black")
+    ax.set(title=title, xlabel="predicted class", ylabel="true class",
+           xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels)
+    fig.tight_layout()
+    return fig

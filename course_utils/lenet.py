@@ -1,0 +1,360 @@
+"""LeNet-5 (LeCun, Bottou, Bengio and Haffner, 1998) rebuilt in Keras.
+
+Reference versions of the two layers that Keras does not have, the model
+builder and the per-layer parameter / connection table of notebook 5::
+
+    from course_utils.lenet import build_lenet5, lenet_table, to_lenet_input
+    model = build_lenet5()
+    print(format_table(lenet_table(model)))
+
+The Keras layer classes (:class:`Subsampling`, :class:`SparseConv2D`,
+:class:`RBFOutput`) are created on first use (module ``__getattr__``), so
+importing this module does not import Keras. Everything uses ``keras.ops``
+and runs on the TensorFlow and JAX backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+#: S2 maps read by each of the 16 C3 maps (Table I of the paper).
+C3_TABLE: tuple[tuple[int, ...], ...] = (
+    (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (4, 5, 0), (5, 0, 1),
+    (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (3, 4, 5, 0), (4, 5, 0, 1), (5, 0, 1, 2),
+    (0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5),
+    (0, 1, 2, 3, 4, 5),
+)
+
+#: (trainable parameters, connections) per layer, as printed in the paper.
+PAPER_COUNTS: dict[str, tuple[int, int]] = {
+    "C1": (156, 122_304), "S2": (12, 5_880), "C3": (1_516, 151_600),
+    "S4": (32, 2_000), "C5": (48_120, 48_120), "F6": (10_164, 10_164),
+}
+
+#: Amplitude and slope of the paper's squashing function f(a) = A tanh(S a).
+TANH_A, TANH_S = 1.7159, 2.0 / 3.0
+
+# 7x12 target bitmaps of the optional RBF output layer ('#' = +1, '.' = -1),
+# drawn for this course in the spirit of the paper's Fig. 3.
+_BITMAPS = (
+    ".#####.|##...##|##...##|##...##|##...##|##...##|##...##|##...##|##...##|##...##|.#####.|.......",
+    "...##..|..###..|.####..|...##..|...##..|...##..|...##..|...##..|...##..|...##..|.######|.......",
+    ".#####.|##...##|.....##|.....##|....##.|...##..|..##...|.##....|##.....|##.....|#######|.......",
+    ".#####.|##...##|.....##|.....##|..####.|.....##|.....##|.....##|.....##|##...##|.#####.|.......",
+    "....##.|...###.|..####.|.##.##.|##..##.|##..##.|#######|....##.|....##.|....##.|....##.|.......",
+    "#######|##.....|##.....|##.....|######.|.....##|.....##|.....##|.....##|##...##|.#####.|.......",
+    "..####.|.##....|##.....|##.....|######.|##...##|##...##|##...##|##...##|##...##|.#####.|.......",
+    "#######|.....##|....##.|....##.|...##..|...##..|..##...|..##...|..##...|..##...|..##...|.......",
+    ".#####.|##...##|##...##|##...##|.#####.|##...##|##...##|##...##|##...##|##...##|.#####.|.......",
+    ".#####.|##...##|##...##|##...##|##...##|.######|.....##|.....##|.....##|....##.|.####..|.......",
+)
+
+
+def digit_bitmaps() -> np.ndarray:
+    """The fixed targets of the RBF output layer.
+
+    Returns
+    -------
+    bitmaps : ndarray of shape (10, 84), values -1.0 or +1.0
+        Row ``d`` is digit ``d`` drawn on 12 rows of 7 pixels, row-major.
+    """
+    rows = [[1.0 if c == "#" else -1.0 for c in text.replace("|", "")] for text in _BITMAPS]
+    return np.asarray(rows, dtype=np.float32)
+
+
+def to_lenet_input(images: np.ndarray) -> np.ndarray:
+    """MNIST digits as LeNet-5 reads them: 32x32, background -0.1, ink 1.175.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, 28, 28), uint8 in [0, 255]
+
+    Returns
+    -------
+    x : ndarray of shape (n, 32, 32, 1), float32
+        Padded with 2 background pixels on each side, then linearly mapped so
+        that 0 becomes -0.1 and 255 becomes 1.175 (mean about 0, variance about 1).
+    """
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"to_lenet_input: expected (n, 28, 28) images, got shape {images.shape}")
+    x = images.astype(np.float32) / 255.0 * 1.275 - 0.1
+    return np.pad(x, ((0, 0), (2, 2), (2, 2)), constant_values=-0.1)[..., None]
+
+
+def scaled_tanh(a):
+    """The paper's activation ``1.7159 * tanh(2 a / 3)`` (keras.ops, any backend)."""
+    from keras import ops
+
+    return TANH_A * ops.tanh(TANH_S * a)
+
+
+def sparse_kernel_index(table: Sequence[Sequence[int]], in_channels: int, kernel_size: int
+                        ) -> np.ndarray:
+    """Where each entry of a full conv kernel is found in a sparse layer's weight vector.
+
+    Parameters
+    ----------
+    table : sequence of length ``filters``
+        ``table[j]`` lists the input maps that output map ``j`` reads.
+    in_channels, kernel_size : int
+
+    Returns
+    -------
+    index : ndarray of int32, shape (kernel_size, kernel_size, in_channels, filters)
+        0 where output map ``j`` ignores an input map; otherwise ``1 + position``
+        in the flat weight vector (of length ``kernel_size**2 * sum(len(t))``),
+        which stores each connected (output, input) pair's k x k kernel in turn.
+    """
+    k = int(kernel_size)
+    index = np.zeros((k, k, in_channels, len(table)), dtype=np.int32)
+    position = 1
+    for j, inputs in enumerate(table):
+        if len(set(inputs)) != len(inputs) or not all(0 <= i < in_channels for i in inputs):
+            raise ValueError(f"sparse_kernel_index: table[{j}]={tuple(inputs)} must list distinct "
+                             f"input maps in 0..{in_channels - 1}")
+        for i in inputs:
+            index[:, :, i, j] = np.arange(position, position + k * k).reshape(k, k)
+            position += k * k
+    return index
+
+
+@cache
+def _layer_classes() -> dict[str, type]:
+    """Create the Keras layer classes (first use only)."""
+    import keras
+    from keras import ops
+
+    class Subsampling(keras.layers.Layer):
+        """S2/S4: sum of each 2x2 block, times a trainable coefficient, plus a bias, per map.
+
+        Input (batch, h, w, c) -> output (batch, h // 2, w // 2, c); 2 c parameters.
+        """
+
+        def __init__(self, activation=None, **kwargs):
+            super().__init__(**kwargs)
+            self.activation = activation
+
+        def build(self, input_shape):
+            c = input_shape[-1]
+            self.coefficient = self.add_weight(shape=(c,), initializer=keras.initializers.Constant(0.25),
+                                               name="coefficient")
+            self.bias = self.add_weight(shape=(c,), initializer="zeros", name="bias")
+
+        def call(self, x):
+            block_sum = 4.0 * ops.average_pool(x, pool_size=2, strides=2, padding="valid")
+            a = block_sum * self.coefficient + self.bias
+            return a if self.activation is None else self.activation(a)
+
+        def compute_output_shape(self, input_shape):
+            b, h, w, c = input_shape
+            return (b, h // 2, w // 2, c)
+
+    class SparseConv2D(keras.layers.Layer):
+        """C3: a 'valid' convolution whose output map j reads only the input maps ``table[j]``.
+
+        Stores only the connected kernels (``kernel_size**2 * sum(len(t))`` weights)
+        plus one bias per output map, and scatters them into a full kernel at each call.
+        """
+
+        def __init__(self, table=C3_TABLE, kernel_size=5, activation=None, **kwargs):
+            super().__init__(**kwargs)
+            self.table = tuple(tuple(int(i) for i in t) for t in table)
+            self.kernel_size = int(kernel_size)
+            self.activation = activation
+
+        def build(self, input_shape):
+            k, c_in = self.kernel_size, input_shape[-1]
+            self.index = sparse_kernel_index(self.table, c_in, k)
+            # LeCun uniform initialisation with each output map's own fan-in.
+            limits = np.concatenate([np.full(k * k * len(t), np.sqrt(3.0 / (k * k * len(t))))
+                                     for t in self.table]).astype("float32")
+
+            def init(shape, dtype=None):
+                return keras.random.uniform(shape, -1.0, 1.0, dtype=dtype) * limits
+
+            self.kernel = self.add_weight(shape=(limits.size,), initializer=init, name="kernel")
+            self.bias = self.add_weight(shape=(len(self.table),), initializer="zeros", name="bias")
+
+        def full_kernel(self):
+            """The equivalent dense kernel, shape (k, k, in_channels, filters), zeros elsewhere."""
+            padded = ops.concatenate([ops.zeros((1,), dtype=self.kernel.dtype), self.kernel])
+            return ops.take(padded, self.index)
+
+        def call(self, x):
+            a = ops.conv(x, self.full_kernel(), strides=1, padding="valid") + self.bias
+            return a if self.activation is None else self.activation(a)
+
+        def compute_output_shape(self, input_shape):
+            b, h, w, _ = input_shape
+            k = self.kernel_size
+            return (b, h - k + 1, w - k + 1, len(self.table))
+
+    class RBFOutput(keras.layers.Layer):
+        """The paper's output: y_i = -||x - w_i||^2 with fixed +-1 targets w_i (no training).
+
+        Returned as logits (minus the squared distances), for a softmax cross-entropy.
+        """
+
+        def build(self, input_shape):
+            bitmaps = digit_bitmaps()
+            if input_shape[-1] != bitmaps.shape[1]:
+                raise ValueError(f"RBFOutput: needs {bitmaps.shape[1]} inputs, got {input_shape[-1]}")
+            self.centres = self.add_weight(shape=bitmaps.shape, trainable=False, name="centres",
+                                           initializer=keras.initializers.Constant(bitmaps))
+
+        def call(self, x):
+            sq = (ops.sum(x * x, axis=-1, keepdims=True) - 2.0 * ops.matmul(x, ops.transpose(self.centres))
+                  + ops.sum(self.centres * self.centres, axis=-1))
+            return -sq
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape[:-1], 10)
+
+    return {"Subsampling": Subsampling, "SparseConv2D": SparseConv2D, "RBFOutput": RBFOutput}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Subsampling", "SparseConv2D", "RBFOutput"):
+        return _layer_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def build_lenet5(output: str = "softmax", subsampling: type | None = None,
+                 sparse_conv: type | None = None, seed: int | None = 0):
+    """LeNet-5 as in the paper, on (32, 32, 1) inputs.
+
+    Parameters
+    ----------
+    output : {"softmax", "rbf"}
+        ``"softmax"``: a trainable Dense(10) layer F7 (850 parameters) giving logits;
+        ``"rbf"``: the paper's fixed Euclidean RBF units (840 fixed connections).
+        Either way the model returns logits: train with ``from_logits=True``.
+    subsampling, sparse_conv : layer classes, optional
+        Your own S2/S4 and C3 layers (same constructor arguments as
+        :class:`Subsampling` and :class:`SparseConv2D`); the reference ones by default.
+    seed : int or None
+        Seeds Keras before creating the weights.
+
+    Returns
+    -------
+    model : keras.Sequential
+        Layers named C1, S2, C3, S4, C5, flatten, F6, output.
+    """
+    import keras
+
+    if output not in ("softmax", "rbf"):
+        raise ValueError(f"build_lenet5: output={output!r}, use 'softmax' or 'rbf'")
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    classes = _layer_classes()
+    subsampling = subsampling or classes["Subsampling"]
+    sparse_conv = sparse_conv or classes["SparseConv2D"]
+    init = "lecun_uniform"
+    head = (keras.layers.Dense(10, kernel_initializer=init, name="output") if output == "softmax"
+            else classes["RBFOutput"](name="output"))
+    return keras.Sequential([
+        keras.Input((32, 32, 1)),
+        keras.layers.Conv2D(6, 5, activation=scaled_tanh, kernel_initializer=init, name="C1"),
+        subsampling(activation=scaled_tanh, name="S2"),
+        sparse_conv(C3_TABLE, 5, activation=scaled_tanh, name="C3"),
+        subsampling(activation=scaled_tanh, name="S4"),
+        keras.layers.Conv2D(120, 5, activation=scaled_tanh, kernel_initializer=init, name="C5"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(84, activation=scaled_tanh, kernel_initializer=init, name="F6"),
+        head,
+    ], name="lenet5")
+
+
+def layer_connections(layer) -> int:
+    """Number of connections (multiply-adds, biases counted) of one layer, as the paper counts them.
+
+    A convolution uses each trainable weight once per output position; a
+    subsampling map has (pool area + 1) connections per output unit; a dense or
+    RBF layer one per weight. Layers without weights (flatten) have none.
+    Layers of other classes are counted by their name's first letter
+    (``C``: convolution, ``S``: subsampling), as in the paper.
+
+    Raises
+    ------
+    TypeError
+        A layer of a kind the paper does not have.
+    """
+    kind = type(layer).__name__
+    if kind not in ("Conv2D", "SparseConv2D", "Subsampling", "Dense", "RBFOutput") and layer.weights:
+        # A layer of your own: recognised by the paper's name for it (C3, S2, S4...).
+        kind = {"C": "Conv2D", "S": "Subsampling"}.get(layer.name[:1], kind)
+    shape = layer.output.shape
+    if kind in ("Conv2D", "SparseConv2D"):
+        return int(shape[1] * shape[2]) * layer.count_params()
+    if kind == "Subsampling":
+        return int(shape[1] * shape[2] * shape[3]) * (2 * 2 + 1)
+    if kind == "Dense":
+        return layer.count_params()
+    if kind == "RBFOutput":
+        return int(np.prod(layer.centres.shape))
+    if not layer.weights:
+        return 0
+    raise TypeError(f"layer_connections: no rule for layer {layer.name!r} of type {kind}")
+
+
+def lenet_table(model) -> list[dict[str, Any]]:
+    """One row per layer with weights: name, output shape, trainable parameters, connections.
+
+    Returns
+    -------
+    rows : list of dict
+        Keys ``layer``, ``shape`` (without the batch axis), ``params``, ``connections``,
+        and ``paper`` (the paper's (params, connections), or None); a last row
+        ``layer="total"`` sums the columns.
+    """
+    rows = []
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        params = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
+        rows.append({"layer": layer.name, "shape": tuple(layer.output.shape[1:]), "params": params,
+                     "connections": layer_connections(layer), "paper": PAPER_COUNTS.get(layer.name)})
+    rows.append({"layer": "total", "shape": (), "params": sum(r["params"] for r in rows),
+                 "connections": sum(r["connections"] for r in rows), "paper": None})
+    return rows
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """The rows of :func:`lenet_table` as fixed-width text, with the paper's figures beside."""
+    lines = [f"{'layer':<7}{'output shape':<15}{'params':>9}{'connections':>13}   paper (params / conn.)"]
+    for r in rows:
+        shape = "x".join(str(s) for s in r["shape"])
+        paper = "" if r["paper"] is None else (
+            f"{r['paper'][0]:,} / {r['paper'][1]:,}"
+            + ("  same" if r["paper"] == (r["params"], r["connections"]) else "  DIFFERENT"))
+        lines.append(f"{r['layer']:<7}{shape:<15}{r['params']:>9,}{r['connections']:>13,}   {paper}")
+    return "\n".join(lines)
+
+
+def error_tracker(x: np.ndarray, y: np.ndarray, key: str = "test_error", batch_size: int = 1000):
+    """A Keras callback that adds the error rate (in %) on ``(x, y)`` to each epoch's logs.
+
+    For plotting only: a run's reported test error is its last epoch's, never
+    the best epoch picked by looking at this curve.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, 32, 32, 1)
+    y : ndarray of shape (n,), integer labels
+    key : str
+        Name of the entry in ``history``.
+    """
+    import keras
+
+    class ErrorTracker(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            pred = np.argmax(self.model.predict(x, batch_size=batch_size, verbose=0), axis=1)
+            if logs is not None:
+                logs[key] = 100.0 * float(np.mean(pred != y))
+
+    return ErrorTracker()

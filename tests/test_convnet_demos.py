@@ -1,0 +1,48 @@
+"""Pooling and shift references against brute force; the explorers build."""
+
+import numpy as np
+import pytest
+
+from course_utils import convnet_demos as cd
+
+
+def test_pool2d_brute_force():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(7, 9))
+    for kind, f in (("max", np.max), ("avg", np.mean), ("l2", lambda w: np.sqrt((w ** 2).sum()))):
+        got = cd.pool2d(x, size=3, stride=2, kind=kind)
+        want = np.array([[f(x[r:r + 3, c:c + 3]) for c in range(0, 7, 2)] for r in range(0, 5, 2)])
+        np.testing.assert_allclose(got, want)
+    with pytest.raises(ValueError, match="kind"):
+        cd.pool2d(x, kind="median")
+
+
+def test_lecture_max_pool_example():
+    c = np.array([[11, -5, 1, -2, 0], [1, 3, 0, 0, 5], [8, 4, 15, -10, 4],
+                  [8, 6, 5, 3, 7], [3, 0, -2, 9, 3]])
+    assert cd.pool2d(c[1:4, 1:4], 3)[0, 0] == 15
+
+
+def test_pool_across_maps_and_shift():
+    rng = np.random.default_rng(1)
+    maps = rng.normal(size=(4, 5, 6))
+    got = cd.pool_across_maps(maps, 3)
+    np.testing.assert_allclose(got[..., 1], np.linalg.norm(maps[..., 3:6], axis=2))
+    img = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(cd.shift(img, dx=1, fill=-1), [[-1, 0, 1, 2], [-1, 4, 5, 6],
+                                                                  [-1, 8, 9, 10]])
+    np.testing.assert_array_equal(cd.shift(img, dy=-1)[:2], img[1:])
+    with pytest.raises(ValueError, match="groups"):
+        cd.pool_across_maps(maps, 4)
+
+
+def test_parse_kernel_and_explorers_build():
+    assert cd.parse_kernel("0 1 0; 1 -4 1; 0,1,0")[1, 1] == -4
+    with pytest.raises(ValueError, match="9 numbers"):
+        cd.parse_kernel("1 2 3")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    img = np.random.default_rng(2).uniform(size=(12, 12))
+    for widget in (cd.pooling_explorer(img), cd.convolution_explorer(img)):
+        assert len(widget.children) >= 3
