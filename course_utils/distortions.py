@@ -17,6 +17,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from .config import import_keras
+
 #: Default ranges: +-2 px shift, +-10 % scale, +-10 % squeeze, +-0.2 shear.
 DEFAULT_RANGES = {"shift": 2.0, "scale": 0.1, "squeeze": 0.1, "shear": 0.2}
 
@@ -70,6 +72,8 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
     distorted : ndarray of shape (n, h, h, 1), float32
     """
     import numpy as np
+
+    import_keras()
     from keras import ops
 
     images = np.asarray(images, dtype="float32")
@@ -91,7 +95,7 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
 
 @cache
 def _layer_class() -> type:
-    import keras
+    keras = import_keras()
     from keras import ops
 
     class RandomDistortion(keras.layers.Layer):

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .config import import_keras
+
 #: S2 maps read by each of the 16 C3 maps (Table I of the paper).
 C3_TABLE: tuple[tuple[int, ...], ...] = (
     (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (4, 5, 0), (5, 0, 1),
@@ -126,7 +128,7 @@ def sparse_kernel_index(table: Sequence[Sequence[int]], in_channels: int, kernel
 @cache
 def _layer_classes() -> dict[str, type]:
     """Create the Keras layer classes (first use only)."""
-    import keras
+    keras = import_keras()
     from keras import ops
 
     class Subsampling(keras.layers.Layer):
@@ -245,7 +247,7 @@ def build_lenet5(output: str = "softmax", subsampling: type | None = None,
     model : keras.Sequential
         Layers named C1, S2, C3, S4, C5, flatten, F6, output.
     """
-    import keras
+    keras = import_keras()
 
     if output not in ("softmax", "rbf"):
         raise ValueError(f"build_lenet5: output={output!r}, use 'softmax' or 'rbf'")
@@ -349,7 +351,7 @@ def error_tracker(x: np.ndarray, y: np.ndarray, key: str = "test_error", batch_s
     key : str
         Name of the entry in ``history``.
     """
-    import keras
+    keras = import_keras()
 
     class ErrorTracker(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
