@@ -61,7 +61,9 @@ def test_every_solution_is_followed_by_a_check(path):
         source = "".join(cell["source"])
         if "### BEGIN SOLUTION" in source:
             assert source.count("### BEGIN SOLUTION") == source.count("### END SOLUTION")
-            following = "".join("".join(c["source"]) for c in cells[i + 1:i + 3])
+            # The check may close the solution cell itself, after its END marker.
+            after_solution = source.rsplit("### END SOLUTION", 1)[1]
+            following = after_solution + "".join("".join(c["source"]) for c in cells[i + 1:i + 3])
             assert re.search(r"check|CheckError", following), (
                 f"solution cell {i} has no check cell after it:\n{source[:200]}")
 
