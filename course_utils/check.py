@@ -41,7 +41,13 @@ def rel_error(x: Any, y: Any, eps: float = 1e-12) -> float:
     return float(np.max(np.abs(x - y) / np.maximum(np.abs(x) + np.abs(y), eps)))
 
 
-def _report(ok: bool, line: str) -> bool:
+def check_that(ok: bool, line: str) -> bool:
+    """Print ``line`` with OK or WRONG; raise :class:`CheckError` when ``ok`` is false.
+
+    The building block of every check here, for checks none of them covers
+    (a count, a property of a student's layer): put the value beside its
+    target in ``line``.
+    """
     print(f"{line}  {'OK' if ok else 'WRONG'}")
     if not ok:
         raise CheckError(line)
@@ -59,7 +65,7 @@ def check_shape(name: str, array: Any, shape: Sequence[int | None]) -> bool:
     got = tuple(np.shape(array))
     ok = len(got) == len(shape) and all(s is None or s == g for g, s in zip(got, shape, strict=False))
     want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
-    return _report(ok, f"{name}: shape {got}, expected {want}")
+    return check_that(ok, f"{name}: shape {got}, expected {want}")
 
 
 def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
@@ -72,7 +78,7 @@ def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
     """
     value, target = np.asarray(value), np.asarray(target)
     if value.shape != target.shape:
-        return _report(False, f"{name}: shape {value.shape}, expected {target.shape}")
+        return check_that(False, f"{name}: shape {value.shape}, expected {target.shape}")
     err = rel_error(value, target)
     ok = bool(np.allclose(value, target, rtol=rtol, atol=atol))
     if value.size == 1:
@@ -80,12 +86,12 @@ def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
                 f"(relative error {err:.1e}, tolerance {rtol:.0e})")
     else:
         line = f"{name}: max relative error {err:.1e} (tolerance {rtol:.0e})"
-    return _report(ok, line)
+    return check_that(ok, line)
 
 
 def check_at_least(name: str, value: float, target: float) -> bool:
     """Check that a score reaches its target, e.g. a test accuracy."""
-    return _report(value >= target, f"{name}: {value:.4f}, target >= {target:.4f}")
+    return check_that(value >= target, f"{name}: {value:.4f}, target >= {target:.4f}")
 
 
 def print_results(**figures: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .check import _report, check_close, check_shape
+from .check import check_close, check_shape, check_that
 from .lenet import C3_TABLE
 
 
@@ -49,7 +49,7 @@ def check_subsampling_layer(layer_class) -> bool:
     layer = layer_class(activation=None)
     out = np.asarray(layer(x))
     check_shape("subsampling output", out, (3, 5, 5, 6))
-    _report(_trainable_count(layer) == 12,
+    check_that(_trainable_count(layer) == 12,
             f"subsampling trainable parameters: {_trainable_count(layer)}, expected 12 (6 maps x 2)")
     # Give it random weights of its own, then read them back by probing.
     for w in layer.trainable_weights:
@@ -72,7 +72,7 @@ def check_sparse_conv_layer(layer_class, table=C3_TABLE) -> bool:
     check_shape("C3 output", out, (2, 10, 10, len(table)))
     n = _trainable_count(layer)
     want = sum(25 * len(t) + 1 for t in table)
-    _report(n == want, f"C3 trainable parameters: {n}, expected {want}")
+    check_that(n == want, f"C3 trainable parameters: {n}, expected {want}")
     for w in layer.trainable_weights:
         w.assign(rng.normal(size=w.shape).astype("float32"))
     kernel, bias = probe_conv(layer, 6, 5)
@@ -80,9 +80,9 @@ def check_sparse_conv_layer(layer_class, table=C3_TABLE) -> bool:
     for j, inputs in enumerate(table):
         mask[list(inputs), j] = True
     unused = float(np.abs(kernel[:, :, ~mask]).max())
-    _report(unused == 0.0, f"C3 weights from unconnected S2 maps: max |w| = {unused:.2g}, expected 0")
+    check_that(unused == 0.0, f"C3 weights from unconnected S2 maps: max |w| = {unused:.2g}, expected 0")
     used = int((np.abs(kernel[:, :, mask]) > 0).sum())
-    _report(used == 25 * mask.sum(), f"C3 non-zero weights: {used}, expected {25 * mask.sum()}")
+    check_that(used == 25 * mask.sum(), f"C3 non-zero weights: {used}, expected {25 * mask.sum()}")
     want_out = np.asarray(ops.conv(x, kernel, padding="valid")) + bias
     return check_close("C3 output vs a full convolution with the same kernel", np.asarray(layer(x)),
                        want_out, rtol=1e-3, atol=1e-3)

@@ -44,3 +44,13 @@ def test_print_results(capsys):
     print_results(acc=0.92345678, epochs=20, name="lstm", big=123456.7)
     assert capsys.readouterr().out.splitlines() == [
         "acc = 0.9235", "epochs = 20", "name = lstm", "big = 123457"]
+
+
+def test_check_that(capsys):
+    from course_utils.check import check_that
+
+    assert check_that(True, "count: 12, expected 12")
+    with pytest.raises(CheckError, match="count: 11, expected 12"):
+        check_that(False, "count: 11, expected 12")
+    assert capsys.readouterr().out.splitlines() == ["count: 12, expected 12  OK",
+                                                     "count: 11, expected 12  WRONG"]
