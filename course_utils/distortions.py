@@ -43,7 +43,7 @@ def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
         ``[a0, a1, a2, b0, b1, b2, 0, 0]``: output pixel (x, y) reads input
         pixel ``(a0 x + a1 y + a2, b0 x + b1 y + b2)``.
     """
-    from keras import ops
+    ops = import_keras().ops
 
     c = (size - 1) / 2.0
     sx, sy = scale * (1.0 + squeeze), scale * (1.0 - squeeze)
@@ -74,7 +74,7 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
     import numpy as np
 
     import_keras()
-    from keras import ops
+    ops = import_keras().ops
 
     images = np.asarray(images, dtype="float32")
     if images.ndim != 4 or images.shape[1] != images.shape[2]:
@@ -96,7 +96,7 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
 @cache
 def _layer_class() -> type:
     keras = import_keras()
-    from keras import ops
+    ops = import_keras().ops
 
     class RandomDistortion(keras.layers.Layer):
         """Random shift, scale, squeeze and shear of each image, drawn uniformly per image.

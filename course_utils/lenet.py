@@ -90,7 +90,7 @@ def to_lenet_input(images: np.ndarray) -> np.ndarray:
 
 def scaled_tanh(a):
     """The paper's activation ``1.7159 * tanh(2 a / 3)`` (keras.ops, any backend)."""
-    from keras import ops
+    ops = import_keras().ops
 
     return TANH_A * ops.tanh(TANH_S * a)
 
@@ -129,7 +129,7 @@ def sparse_kernel_index(table: Sequence[Sequence[int]], in_channels: int, kernel
 def _layer_classes() -> dict[str, type]:
     """Create the Keras layer classes (first use only)."""
     keras = import_keras()
-    from keras import ops
+    ops = import_keras().ops
 
     class Subsampling(keras.layers.Layer):
         """S2/S4: sum of each 2x2 block, times a trainable coefficient, plus a bias, per map.

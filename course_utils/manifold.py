@@ -259,8 +259,9 @@ def loss_gradients(model: Any, loss_fn: Callable, x: Any, y: Any) -> list[np.nda
     grads : list of ndarray
         One per ``model.trainable_variables``, same shapes, in the same order.
     """
-    import keras
+    from .config import import_keras
 
+    keras = import_keras()
     backend = keras.backend.backend()
     x = keras.ops.convert_to_tensor(np.asarray(x, dtype="float32"))
     y = keras.ops.convert_to_tensor(np.asarray(y, dtype="float32"))
