@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
+
 from .config import import_keras, seed_everything
 
 
@@ -70,3 +72,31 @@ def fit(model, x, y, *, epochs: int, batch_size: int, validation_data=None,
                         validation_data=validation_data, verbose=verbose,
                         callbacks=[epoch_timer(), *(callbacks or [])], **kwargs)
     return {k: [float(v) for v in values] for k, values in history.history.items()}
+
+
+def error_tracker(x: np.ndarray, y: np.ndarray, key: str = "test_error", batch_size: int = 1000):
+    """A Keras callback that adds the error rate (in %) on ``(x, y)`` to each epoch's logs.
+
+    For plotting only: a run's reported test error is its last epoch's, never
+    the best epoch picked by looking at this curve.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+        Inputs in the model's format.
+    y : ndarray of shape (n,), integer labels
+    key : str
+        Name of the entry in ``history``.
+    """
+    keras = import_keras()
+    y = np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"error_tracker: {len(x)} inputs but {len(y)} labels")
+
+    class ErrorTracker(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            pred = np.argmax(self.model.predict(x, batch_size=batch_size, verbose=0), axis=1)
+            if logs is not None:
+                logs[key] = 100.0 * float(np.mean(pred != y))
+
+    return ErrorTracker()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_utils import lenet
+from course_utils import lenet, lenet_counts, training
 
 
 def scaled_tanh_np(a):
@@ -92,18 +92,18 @@ def test_digit_bitmaps():
 
 
 def test_lenet_counts_equal_the_papers():
-    rows = lenet.lenet_table(lenet.build_lenet5())
+    rows = lenet_counts.lenet_table(lenet.build_lenet5())
     by_name = {r["layer"]: r for r in rows}
-    for name, (params, connections) in lenet.PAPER_COUNTS.items():
+    for name, (params, connections) in lenet_counts.PAPER_COUNTS.items():
         assert (by_name[name]["params"], by_name[name]["connections"]) == (params, connections), name
     assert (by_name["output"]["params"], by_name["total"]["params"]) == (850, 60_850)
     assert by_name["total"]["connections"] == 340_918
-    assert "DIFFERENT" not in lenet.format_table(rows)
+    assert "DIFFERENT" not in lenet_counts.format_table(rows)
 
 
 def test_rbf_variant_has_the_papers_totals():
     model = lenet.build_lenet5(output="rbf")
-    rows = {r["layer"]: r for r in lenet.lenet_table(model)}
+    rows = {r["layer"]: r for r in lenet_counts.lenet_table(model)}
     assert model.count_params() - 840 == rows["total"]["params"] == 60_000
     assert rows["total"]["connections"] == 340_908
     assert model(np.zeros((1, 32, 32, 1), "float32")).shape == (1, 10)
@@ -139,7 +139,7 @@ def test_unknown_layer_has_no_connection_rule():
 
     model = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.BatchNormalization()])
     with pytest.raises(TypeError, match="no rule"):
-        lenet.layer_connections(model.layers[0])
+        lenet_counts.layer_connections(model.layers[0])
     with pytest.raises(ValueError, match="output"):
         lenet.build_lenet5(output="svm")
 
@@ -181,16 +181,18 @@ def test_error_tracker_logs_percent_error():
     x = np.zeros((20, 32, 32, 1), "float32")
     y = np.array([0] * 5 + [3] * 15)
     logs = {}
-    tracker = lenet.error_tracker(x, y)
+    tracker = training.error_tracker(x, y)
     tracker.set_model(model)
     tracker.on_epoch_end(0, logs)
     assert logs["test_error"] == 75.0   # all-zero logits: argmax is class 0
+    with pytest.raises(ValueError, match="20 inputs but 3 labels"):
+        training.error_tracker(x, y[:3])
 
 
 def test_own_layer_classes_are_counted_by_paper_name():
     class Pooling(lenet.Subsampling):  # a class name the table does not know
         pass
 
-    rows = {r["layer"]: r for r in lenet.lenet_table(lenet.build_lenet5(subsampling=Pooling))}
+    rows = {r["layer"]: r for r in lenet_counts.lenet_table(lenet.build_lenet5(subsampling=Pooling))}
     assert (rows["S2"]["params"], rows["S2"]["connections"]) == (12, 5_880)
     assert (rows["S4"]["params"], rows["S4"]["connections"]) == (32, 2_000)

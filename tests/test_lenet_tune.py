@@ -1,0 +1,51 @@
+"""The validation-split tuning script of notebook 5, on tiny inputs (no MNIST needed)."""
+
+import argparse
+
+import numpy as np
+import pytest
+
+from course_utils import lenet_tune
+
+
+def test_make_optimizer_kinds_and_errors():
+    sgd = lenet_tune.make_optimizer("sgd", 0.01, steps=100)
+    assert type(sgd).__name__ == "SGD" and sgd.momentum == 0.9 and not sgd.use_ema
+    adam = lenet_tune.make_optimizer("adam", 1e-3, steps=100, ema=0.99)
+    assert type(adam).__name__ == "Adam" and adam.use_ema and adam.ema_momentum == 0.99
+    with pytest.raises(ValueError, match="'rmsprop'"):
+        lenet_tune.make_optimizer("rmsprop", 0.01, steps=100)
+
+
+def test_validation_split_is_a_disjoint_partition(monkeypatch):
+    images = np.arange(60, dtype=np.uint8)[:, None, None] * np.ones((1, 28, 28), np.uint8)
+    labels = np.arange(60) % 10
+    monkeypatch.setattr(lenet_tune, "load_mnist", lambda: ((images, labels), (None, None)))
+    (x_tr, y_tr), (x_va, y_va) = lenet_tune.validation_split(n_train=50)
+    assert x_tr.shape == (50, 32, 32, 1) and x_va.shape == (10, 32, 32, 1)
+
+    def ids(x):  # each fake image is filled with its own index
+        return np.round((x[:, 16, 16, 0] + 0.1) / 1.275 * 255).astype(int)
+
+    assert not set(ids(x_tr)) & set(ids(x_va)) and len(set(ids(x_tr)) | set(ids(x_va))) == 60
+    assert np.array_equal(y_tr, ids(x_tr) % 10) and np.array_equal(y_va, ids(x_va) % 10)
+
+
+@pytest.mark.parametrize("averaged_and_distorted", [False, True])
+def test_run_reports_a_validation_error(averaged_and_distorted, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 32, 32, 1)).astype("float32")
+    y = rng.integers(0, 10, size=40)
+    args = argparse.Namespace(optimizer="sgd", lr=0.01, batch=20, epochs=2, ema=None, distort=False)
+    if averaged_and_distorted:
+        args.ema, args.distort = 0.9, True
+    error = lenet_tune.run(args, seed=0, data=((x, y), (x[:20], y[:20])))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[-1].startswith("seed 0 epoch  2  validation error")
+    assert 0.0 <= error <= 100.0 and f"{error:.2f} %" in lines[-1]
+
+
+def test_main_rejects_bad_arguments(capsys):
+    with pytest.raises(SystemExit):
+        lenet_tune.main(["--lr", "0"])
+    assert "--lr=0.0" in capsys.readouterr().err
