@@ -93,8 +93,26 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: st
 
 
 def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
-                 metrics: Sequence[str] = ("loss", "accuracy")):
+                 metrics: Sequence[str] = ("loss", "accuracy"),
+                 scale: Mapping[str, float] | None = None, ylabels: Mapping[str, str] | None = None,
+                 mark_best: str | None = None):
     """Train and validation curves of a Keras ``History.history`` dict, one panel per metric.
+
+    Parameters
+    ----------
+    history : mapping from metric name to per-epoch values
+        ``"loss"``, ``"val_loss"``, ``"accuracy"``...
+    title : str
+        Figure title.
+    metrics : sequence of str
+        Panels to draw, among the keys of ``history`` (missing ones are skipped).
+    scale : mapping from metric to float, optional
+        Multiply a metric's values before plotting (e.g. ``{"loss": 1 / np.log(2)}``:
+        nats to bits).
+    ylabels : mapping from metric to str, optional
+        y-axis label of a panel (the metric's name by default).
+    mark_best : str, optional
+        A metric whose lowest validation value is marked by a dotted vertical line.
 
     Returns
     -------
@@ -102,15 +120,23 @@ def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
     """
     import matplotlib.pyplot as plt
 
+    scale, ylabels = scale or {}, ylabels or {}
     metrics = [m for m in metrics if m in history]
     if not metrics:
         raise ValueError(f"plot_history: none of the metrics in {sorted(history)}")
+    if mark_best is not None and f"val_{mark_best}" not in history:
+        raise ValueError(f"plot_history: mark_best={mark_best!r} but history has no 'val_{mark_best}'")
     fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.6), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
-        curves = {"train": history[metric]}
+        factor = scale.get(metric, 1.0)
+        curves = {"train": factor * np.asarray(history[metric], dtype=float)}
         if f"val_{metric}" in history:
-            curves["validation"] = history[f"val_{metric}"]
-        plot_curves(curves, title=metric, ylabel=metric, ax=ax)
+            curves["validation"] = factor * np.asarray(history[f"val_{metric}"], dtype=float)
+        plot_curves(curves, title=metric, ylabel=ylabels.get(metric, metric), ax=ax)
+        if metric == mark_best:
+            ax.axvline(int(np.argmin(history[f"val_{metric}"])) + 1, color="gray", ls=":",
+                       label="best validation epoch")
+            ax.legend()
     fig.suptitle(title)
     fig.tight_layout()
     return fig

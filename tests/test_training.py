@@ -41,3 +41,16 @@ def test_image_grid_and_curves():
     fig = plots.plot_history({"loss": [2, 1], "val_loss": [2, 1.5], "accuracy": [0.5, 0.7]},
                              title="h")
     assert len(fig.axes) == 2
+
+
+def test_plot_history_scales_labels_and_marks_the_best_epoch():
+    history = {"loss": [2.0, 1.0, 0.5], "val_loss": [2.0, 1.2, 1.4]}
+    fig = plots.plot_history(history, title="h", scale={"loss": 0.5}, ylabels={"loss": "bits"},
+                             mark_best="loss")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "bits"
+    train, val, best = ax.lines
+    assert list(train.get_ydata()) == [1.0, 0.5, 0.25] and list(val.get_ydata()) == [1.0, 0.6, 0.7]
+    assert list(best.get_xdata()) == [2, 2]   # epoch 2 has the lowest validation loss
+    with pytest.raises(ValueError, match="val_accuracy"):
+        plots.plot_history(history, title="h", mark_best="accuracy")
