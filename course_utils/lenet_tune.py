@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     from .distortions import RandomDistortion
 
     (x_tr, y_tr), (x_va, y_va) = data
-    model = build_lenet5(seed=seed)
+    model = build_lenet5(output=args.output, seed=seed)
     trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model])
                if args.distort else model)
     steps = args.epochs * int(np.ceil(len(x_tr) / args.batch))
@@ -104,14 +104,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--ema", type=float, default=None, help="Polyak averaging momentum, e.g. 0.999")
     parser.add_argument("--distort", action="store_true", help="random affine distortions in training")
+    parser.add_argument("--output", choices=("softmax", "rbf"), default="softmax",
+                        help="dense softmax layer, or the paper's fixed RBF units")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = parser.parse_args(argv)
     if args.lr <= 0 or args.batch < 1 or args.epochs < 1:
         parser.error(f"--lr={args.lr}, --batch={args.batch} and --epochs={args.epochs} must be positive")
     data = validation_split()
     errors = [run(args, seed, data) for seed in args.seeds]
-    name = f"{args.optimizer}_lr{args.lr:g}_b{args.batch}" + (f"_ema{args.ema:g}" if args.ema else "") + (
-        "_distorted" if args.distort else "")
+    name = (f"{args.optimizer}_lr{args.lr:g}_b{args.batch}" + (f"_ema{args.ema:g}" if args.ema else "")
+            + ("_rbf" if args.output == "rbf" else "") + ("_distorted" if args.distort else ""))
     print(f"{name}_validation_error_percent = {np.mean(errors):.2f}"
           f"  (seeds {args.seeds}: {', '.join(f'{e:.2f}' for e in errors)})")
 

@@ -36,9 +36,10 @@ def test_run_reports_a_validation_error(averaged_and_distorted, capsys):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 32, 32, 1)).astype("float32")
     y = rng.integers(0, 10, size=40)
-    args = argparse.Namespace(optimizer="sgd", lr=0.01, batch=20, epochs=2, ema=None, distort=False)
+    args = argparse.Namespace(optimizer="sgd", lr=0.01, batch=20, epochs=2, ema=None, distort=False,
+                              output="softmax")
     if averaged_and_distorted:
-        args.ema, args.distort = 0.9, True
+        args.ema, args.distort, args.output = 0.9, True, "rbf"
     error = lenet_tune.run(args, seed=0, data=((x, y), (x[:20], y[:20])))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[-1].startswith("seed 0 epoch  2  validation error")
