@@ -43,7 +43,8 @@ def validation_split(n_train: int = N_TRAIN):
     return (to_lenet_input(x[tr]), y[tr]), (to_lenet_input(x[va]), y[va])
 
 
-def make_optimizer(name: str, lr: float, steps: int, momentum: float = 0.9, ema: float | None = None):
+def make_optimizer(name: str, lr: float, steps: int, momentum: float = 0.9, ema: float | None = None,
+                   weight_decay: float | None = None):
     """SGD with momentum or Adam, learning rate decayed to 0 over ``steps`` by a cosine.
 
     Parameters
@@ -56,10 +57,14 @@ def make_optimizer(name: str, lr: float, steps: int, momentum: float = 0.9, ema:
     ema : float, optional
         If given, the model's weights are replaced at the end of each epoch by an
         exponential moving average of the iterates with this momentum (Polyak averaging).
+    weight_decay : float, optional
+        Decoupled weight decay: each update also subtracts ``lr * weight_decay * w``.
     """
     keras = import_keras()
     schedule = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps)
     extra = {"use_ema": True, "ema_momentum": ema} if ema else {}
+    if weight_decay:
+        extra["weight_decay"] = weight_decay
     if name == "sgd":
         return keras.optimizers.SGD(schedule, momentum=momentum, **extra)
     if name == "adam":
@@ -77,7 +82,8 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model])
                if args.distort else model)
     steps = args.epochs * int(np.ceil(len(x_tr) / args.batch))
-    trained.compile(optimizer=make_optimizer(args.optimizer, args.lr, steps, ema=args.ema),
+    trained.compile(optimizer=make_optimizer(args.optimizer, args.lr, steps, ema=args.ema,
+                                                   weight_decay=args.weight_decay),
                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                     metrics=["accuracy"], steps_per_execution=STEPS_PER_CALL)
     start = time.perf_counter()
@@ -103,6 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--ema", type=float, default=None, help="Polyak averaging momentum, e.g. 0.999")
+    parser.add_argument("--weight-decay", type=float, default=None, help="decoupled, e.g. 0.05")
     parser.add_argument("--distort", action="store_true", help="random affine distortions in training")
     parser.add_argument("--output", choices=("softmax", "rbf"), default="softmax",
                         help="dense softmax layer, or the paper's fixed RBF units")
@@ -113,6 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     data = validation_split()
     errors = [run(args, seed, data) for seed in args.seeds]
     name = (f"{args.optimizer}_lr{args.lr:g}_b{args.batch}" + (f"_ema{args.ema:g}" if args.ema else "")
+            + (f"_wd{args.weight_decay:g}" if args.weight_decay else "")
             + ("_rbf" if args.output == "rbf" else "") + ("_distorted" if args.distort else ""))
     print(f"{name}_validation_error_percent = {np.mean(errors):.2f}"
           f"  (seeds {args.seeds}: {', '.join(f'{e:.2f}' for e in errors)})")

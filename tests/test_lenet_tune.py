@@ -13,6 +13,7 @@ def test_make_optimizer_kinds_and_errors():
     assert type(sgd).__name__ == "SGD" and sgd.momentum == 0.9 and not sgd.use_ema
     adam = lenet_tune.make_optimizer("adam", 1e-3, steps=100, ema=0.99)
     assert type(adam).__name__ == "Adam" and adam.use_ema and adam.ema_momentum == 0.99
+    assert lenet_tune.make_optimizer("adam", 1e-3, steps=100, weight_decay=0.05).weight_decay == 0.05
     with pytest.raises(ValueError, match="'rmsprop'"):
         lenet_tune.make_optimizer("rmsprop", 0.01, steps=100)
 
@@ -37,7 +38,7 @@ def test_run_reports_a_validation_error(averaged_and_distorted, capsys):
     x = rng.normal(size=(40, 32, 32, 1)).astype("float32")
     y = rng.integers(0, 10, size=40)
     args = argparse.Namespace(optimizer="sgd", lr=0.01, batch=20, epochs=2, ema=None, distort=False,
-                              output="softmax")
+                              weight_decay=None, output="softmax")
     if averaged_and_distorted:
         args.ema, args.distort, args.output = 0.9, True, "rbf"
     error = lenet_tune.run(args, seed=0, data=((x, y), (x[:20], y[:20])))
