@@ -75,6 +75,8 @@ def compare(name: str, value: str, op: str, target: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in (argv if argv is not None else sys.argv[1:])]
+    if not paths:  # default: every notebook of the course, from the repository root
+        paths = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
     for path in paths:
         if path.stem not in TARGETS:  # e.g. the getting-started notebook
             continue

@@ -88,3 +88,12 @@ def test_stored_results_reader(tmp_path):
         stored_results(path)
     assert compare("acc", "0.93", ">=", 0.92) == "ok"
     assert compare("err", "1.2", "<=", 1.0) == "MISSED"
+
+
+def test_results_script_reads_every_notebook_by_default(capsys):
+    from course_utils.results import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert all(f"# {path.name}" in out for path in NOTEBOOKS if path.stem in TARGETS)
+    assert "lenet5_test_error_percent = " in out
