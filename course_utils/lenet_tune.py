@@ -1,6 +1,6 @@
 """Compare LeNet-5 training recipes on the validation split (never the test set).
 
-Notebook 5 picks its optimiser, learning rate, batch size and averaging from
+Notebook 5 picks its optimiser, learning rate, batch size and weight decay from
 runs of this script, which train the faithful model on the notebook's 55,000
 training digits and report the error on its 5,000 held-out validation digits::
 
