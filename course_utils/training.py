@@ -3,6 +3,10 @@
 Notebook 1 writes its training loop by hand, as it is what students learn
 there; later notebooks call :func:`fit` so that every model trains with the
 same compact log (one line per epoch), epoch timing and seeding.
+
+Callbacks and helpers around it: :func:`epoch_timer`, :func:`error_tracker`
+(error rate on a held-out set per epoch, for plots), :func:`stop_at` and
+:func:`epochs_to_reach` (how many epochs a model needs to reach a target).
 """
 
 from __future__ import annotations
@@ -100,3 +104,29 @@ def error_tracker(x: np.ndarray, y: np.ndarray, key: str = "test_error", batch_s
                 logs[key] = 100.0 * float(np.mean(pred != y))
 
     return ErrorTracker()
+
+
+def epochs_to_reach(values: Any, target: float) -> int | None:
+    """First epoch (counted from 1) whose value reaches ``target``; None if none does."""
+    values = np.asarray(values, dtype=float)
+    hits = np.flatnonzero(values >= target)
+    return int(hits[0]) + 1 if len(hits) else None
+
+
+def stop_at(metric: str, target: float):
+    """A Keras callback that stops training once ``logs[metric] >= target``.
+
+    Returns
+    -------
+    callback : keras.callbacks.Callback
+    """
+    keras = import_keras()
+
+    class StopAt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if metric not in (logs or {}):
+                raise KeyError(f"stop_at: metric {metric!r} not in the logs {sorted(logs or {})}")
+            if logs[metric] >= target:
+                self.model.stop_training = True
+
+    return StopAt()

@@ -1,6 +1,7 @@
 """Plumbing for notebook 3: deep features and fine-tuning.
 
-The multi-label part (mosaics, average precision) is in :mod:`course_utils.multilabel`.
+The multi-label part (mosaics, average precision) is in :mod:`course_utils.multilabel`;
+the sigmoid vs ReLU race uses ``epochs_to_reach`` and ``stop_at`` from :mod:`course_utils.training`.
 
 What the notebook teaches (cutting a network before its classifier, fine-tuning,
 sigmoid outputs with binary cross-entropy, average precision) stays in the
@@ -10,7 +11,6 @@ notebook. This module holds what it needs around that:
   :func:`build_convnet` (notebook 2's models, with a choice of activation);
 * data helpers: :func:`select_classes` (a task made of some classes),
   :func:`sample_per_class` (a balanced, seeded label budget);
-* :func:`epochs_to_reach` and :func:`stop_at` for the sigmoid vs ReLU race;
 * :func:`fit_best`, which trains for a number of steps and keeps the weights
   best on validation, and :func:`plot_budget_curves` (score against label budget);
 * :func:`fit_logistic`, a logistic regression whose ``C`` is chosen on a
@@ -147,34 +147,6 @@ def build_convnet(n_outputs: int = 10, *, activation: str = "relu", hidden: int 
     h = layers.Dense(hidden, activation=activation, name="features")(h)
     outputs = layers.Dense(n_outputs, activation=head, name="classifier")(h)
     return keras.Model(inputs, outputs, name=name)
-
-
-def epochs_to_reach(values: Any, target: float) -> int | None:
-    """First epoch (counted from 1) whose value reaches ``target``; None if none does."""
-    values = np.asarray(values, dtype=float)
-    hits = np.flatnonzero(values >= target)
-    return int(hits[0]) + 1 if len(hits) else None
-
-
-def stop_at(metric: str, target: float):
-    """A Keras callback that stops training once ``logs[metric] >= target``.
-
-    Returns
-    -------
-    callback : keras.callbacks.Callback
-    """
-    from .config import import_keras
-
-    keras = import_keras()
-
-    class StopAt(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if metric not in (logs or {}):
-                raise KeyError(f"stop_at: metric {metric!r} not in the logs {sorted(logs or {})}")
-            if logs[metric] >= target:
-                self.model.stop_training = True
-
-    return StopAt()
 
 
 def fit_best(model, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, *,

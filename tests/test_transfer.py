@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils import multilabel, transfer
+from course_utils import multilabel, training, transfer
 
 
 def test_select_classes_relabels_in_the_given_order():
@@ -65,8 +65,8 @@ def test_make_mosaics_rejects_bad_labels():
 
 
 def test_epochs_to_reach():
-    assert transfer.epochs_to_reach([0.5, 0.8, 0.97, 0.99], 0.97) == 3
-    assert transfer.epochs_to_reach([0.5, 0.8], 0.97) is None
+    assert training.epochs_to_reach([0.5, 0.8, 0.97, 0.99], 0.97) == 3
+    assert training.epochs_to_reach([0.5, 0.8], 0.97) is None
 
 
 def test_average_precision_by_hand_matches_sklearn():
@@ -107,7 +107,7 @@ def test_stop_at_stops_training():
     model = transfer.build_mlp(2, hidden=4, input_shape=(3,))
     model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
     x, y = np.zeros((8, 3), "float32"), np.zeros(8, int)
-    history = model.fit(x, y, epochs=5, verbose=0, callbacks=[transfer.stop_at("accuracy", 0.0)])
+    history = model.fit(x, y, epochs=5, verbose=0, callbacks=[training.stop_at("accuracy", 0.0)])
     assert len(history.history["accuracy"]) == 1
 
 
