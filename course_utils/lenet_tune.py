@@ -82,8 +82,8 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model])
                if args.distort else model)
     steps = args.epochs * int(np.ceil(len(x_tr) / args.batch))
-    trained.compile(optimizer=make_optimizer(args.optimizer, args.lr, steps, ema=args.ema,
-                                                   weight_decay=args.weight_decay),
+    optimizer = make_optimizer(args.optimizer, args.lr, steps, ema=args.ema, weight_decay=args.weight_decay)
+    trained.compile(optimizer=optimizer,
                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                     metrics=["accuracy"], steps_per_execution=STEPS_PER_CALL)
     start = time.perf_counter()
@@ -98,8 +98,7 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     keras.utils.set_random_seed(seed)
     history = trained.fit(x_tr, y_tr, batch_size=args.batch, epochs=args.epochs, verbose=0,
                           validation_data=(x_va, y_va), callbacks=callbacks)
-    error = 100.0 * (1.0 - history.history["val_accuracy"][-1])
-    return error
+    return 100.0 * (1.0 - history.history["val_accuracy"][-1])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -117,6 +116,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.lr <= 0 or args.batch < 1 or args.epochs < 1:
         parser.error(f"--lr={args.lr}, --batch={args.batch} and --epochs={args.epochs} must be positive")
+    if args.ema is not None and not 0 < args.ema < 1:
+        parser.error(f"--ema={args.ema} must be in (0, 1)")
+    if args.weight_decay is not None and args.weight_decay < 0:
+        parser.error(f"--weight-decay={args.weight_decay} must be >= 0")
     data = validation_split()
     errors = [run(args, seed, data) for seed in args.seeds]
     name = (f"{args.optimizer}_lr{args.lr:g}_b{args.batch}" + (f"_ema{args.ema:g}" if args.ema else "")

@@ -51,3 +51,8 @@ def test_main_rejects_bad_arguments(capsys):
     with pytest.raises(SystemExit):
         lenet_tune.main(["--lr", "0"])
     assert "--lr=0.0" in capsys.readouterr().err
+    bad = ((["--ema", "1.5"], "--ema=1.5"), (["--weight-decay", "-1"], "--weight-decay=-1.0"))
+    for flags, message in bad:
+        with pytest.raises(SystemExit):
+            lenet_tune.main(flags)
+        assert message in capsys.readouterr().err
