@@ -29,6 +29,20 @@ SPLIT_SEED, N_TRAIN = 0, 55_000
 STEPS_PER_CALL = 50
 
 
+def split_indices(n_total: int, n_train: int = N_TRAIN) -> tuple[np.ndarray, np.ndarray]:
+    """The notebook's split of the training digits: a fixed permutation, cut at ``n_train``.
+
+    Returns
+    -------
+    train_idx : ndarray of shape (n_train,)
+    val_idx : ndarray of shape (n_total - n_train,)
+    """
+    if not 0 < n_train < n_total:
+        raise ValueError(f"split_indices: n_train={n_train} must be in 1..{n_total - 1} (n_total={n_total})")
+    order = np.random.default_rng(SPLIT_SEED).permutation(n_total)
+    return order[:n_train], order[n_train:]
+
+
 def validation_split(n_train: int = N_TRAIN):
     """The notebook's (train, validation) digits in LeNet-5's input format.
 
@@ -38,8 +52,7 @@ def validation_split(n_train: int = N_TRAIN):
         Shapes (n_train, 32, 32, 1), (n_train,), (60000 - n_train, 32, 32, 1), (60000 - n_train,).
     """
     (x, y), _ = load_mnist()
-    order = np.random.default_rng(SPLIT_SEED).permutation(len(x))
-    tr, va = order[:n_train], order[n_train:]
+    tr, va = split_indices(len(x), n_train)
     return (to_lenet_input(x[tr]), y[tr]), (to_lenet_input(x[va]), y[va])
 
 
@@ -72,6 +85,28 @@ def make_optimizer(name: str, lr: float, steps: int, momentum: float = 0.9, ema:
     raise ValueError(f"make_optimizer: unknown optimizer {name!r}, use 'sgd' or 'adam'")
 
 
+def compile_recipe(model, *, optimizer: str, lr: float, batch: int, epochs: int, n_train: int,
+                   weight_decay: float | None = None, ema: float | None = None):
+    """Compile ``model`` for ``epochs`` epochs of ``n_train`` examples in batches of ``batch``.
+
+    The optimiser comes from :func:`make_optimizer` (cosine decay to 0 over the run);
+    the loss is the softmax cross-entropy on the model's logits, with accuracy as metric.
+    ``batch`` is not stored: pass the same value to ``fit``.
+
+    Returns
+    -------
+    model : the same model, compiled
+    """
+    keras = import_keras()
+    if batch < 1 or epochs < 1 or n_train < 1:
+        raise ValueError(f"compile_recipe: batch={batch}, epochs={epochs} and n_train={n_train} must be >= 1")
+    steps = epochs * int(np.ceil(n_train / batch))
+    model.compile(optimizer=make_optimizer(optimizer, lr, steps, ema=ema, weight_decay=weight_decay),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"], steps_per_execution=STEPS_PER_CALL)
+    return model
+
+
 def run(args: argparse.Namespace, seed: int, data) -> float:
     """Train one seed of the recipe; return its final validation error in %."""
     keras = import_keras()
@@ -81,11 +116,8 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     model = build_lenet5(output=args.output, seed=seed)
     trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model])
                if args.distort else model)
-    steps = args.epochs * int(np.ceil(len(x_tr) / args.batch))
-    optimizer = make_optimizer(args.optimizer, args.lr, steps, ema=args.ema, weight_decay=args.weight_decay)
-    trained.compile(optimizer=optimizer,
-                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                    metrics=["accuracy"], steps_per_execution=STEPS_PER_CALL)
+    compile_recipe(trained, optimizer=args.optimizer, lr=args.lr, batch=args.batch, epochs=args.epochs,
+                   n_train=len(x_tr), weight_decay=args.weight_decay, ema=args.ema)
     start = time.perf_counter()
 
     def report(epoch, logs):

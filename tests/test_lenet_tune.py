@@ -18,6 +18,24 @@ def test_make_optimizer_kinds_and_errors():
         lenet_tune.make_optimizer("rmsprop", 0.01, steps=100)
 
 
+def test_compile_recipe_sets_the_whole_run_schedule():
+    from course_utils.lenet import build_lenet5
+
+    model = lenet_tune.compile_recipe(build_lenet5(), optimizer="adam", lr=1e-3, batch=64, epochs=2,
+                                      n_train=100, weight_decay=0.1)
+    assert model.optimizer._learning_rate.decay_steps == 2 * 2   # 2 epochs of ceil(100 / 64) batches
+    assert model.optimizer.weight_decay == 0.1
+    with pytest.raises(ValueError, match="batch=0"):
+        lenet_tune.compile_recipe(build_lenet5(), optimizer="sgd", lr=0.01, batch=0, epochs=1, n_train=10)
+
+
+def test_split_indices_match_the_validation_split():
+    tr, va = lenet_tune.split_indices(60, n_train=50)
+    assert len(tr) == 50 and len(va) == 10 and sorted([*tr, *va]) == list(range(60))
+    with pytest.raises(ValueError, match="n_train=60"):
+        lenet_tune.split_indices(60, n_train=60)
+
+
 def test_validation_split_is_a_disjoint_partition(monkeypatch):
     images = np.arange(60, dtype=np.uint8)[:, None, None] * np.ones((1, 28, 28), np.uint8)
     labels = np.arange(60) % 10
