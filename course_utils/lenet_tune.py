@@ -21,6 +21,7 @@ import numpy as np
 from .config import import_keras
 from .data import load_mnist
 from .lenet import build_lenet5, to_lenet_input
+from .training import fit
 
 #: The notebook's split: a fixed permutation of the 60,000 training digits.
 SPLIT_SEED, N_TRAIN = 0, 55_000
@@ -127,10 +128,9 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     # With averaging, validation (and the final model) use the averaged weights.
     callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if args.ema else []
     callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=report))
-    keras.utils.set_random_seed(seed)
-    history = trained.fit(x_tr, y_tr, batch_size=args.batch, epochs=args.epochs, verbose=0,
-                          validation_data=(x_va, y_va), callbacks=callbacks)
-    return 100.0 * (1.0 - history.history["val_accuracy"][-1])
+    history = fit(trained, x_tr, y_tr, epochs=args.epochs, batch_size=args.batch, seed=seed, verbose=0,
+                  validation_data=(x_va, y_va), callbacks=callbacks)
+    return 100.0 * (1.0 - history["val_accuracy"][-1])
 
 
 def main(argv: list[str] | None = None) -> None:
