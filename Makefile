@@ -9,10 +9,16 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told (containers, Binder-like machines).
 ROOT_ARG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install data lab test unit nbval lint execute student results clean-venv
+# The student's own notebooks: created from the course when missing, never overwritten.
+WORKSPACE ?= workspace
+# Students' JupyterLab: the course's config folder first (it turns nbgrader's grading UI off).
+STUDENT_JUPYTER := JUPYTER_CONFIG_PATH="$(CURDIR)/config/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
+
+.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results clean-venv
 
 help:
-	@echo "make lab     set up (venv, packages, data) and open JupyterLab on notebooks/"
+	@echo "make lab     set up (venv, packages, data) and open JupyterLab on your notebooks in $(WORKSPACE)/"
+	@echo "make lab-solutions   (instructors) JupyterLab on the solution notebooks in notebooks/"
 	@echo "make test    same set-up, then ruff, unit tests and nbval (COURSE_FAST=1)"
 	@echo "make data    fetch and verify the datasets only"
 	@echo "make results the headline figures stored in each notebook, beside their targets"
@@ -31,9 +37,19 @@ $(STAMP): pyproject.toml constraints.txt
 data: install
 	$(BIN)/python -m course_utils.data fetch all
 
-lab: install
+# Students: their own copies (exercises to do) in $(WORKSPACE)/, which nothing overwrites.
+lab: workspace
+	$(STUDENT_JUPYTER) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(WORKSPACE) \
+	  $(ROOT_ARG) $(LAB_ARGS)
+
+workspace: install
 	@$(BIN)/python -m course_utils.data fetch all || \
 	  echo "*** Some data is missing (see above). JupyterLab starts anyway; the notebooks that need it will repeat this advice."
+	$(BIN)/python -m course_utils.student notebooks/*.ipynb --workspace $(WORKSPACE)
+
+# Instructors: the solution notebooks, with nbgrader's tools.
+lab-solutions: install
+	@$(BIN)/python -m course_utils.data fetch all || echo "*** Some data is missing (see above)."
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_ARG) $(LAB_ARGS)
 
 lint: install

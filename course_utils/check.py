@@ -5,8 +5,16 @@ Every notebook uses these helpers, so a check always reads the same way::
     check_close("dL/dW", grad_W, expected_grad_W)
     # dL/dW: max relative error 3.1e-09 (tolerance 1e-06)  OK
 
-A failed check raises :class:`CheckError` (an ``AssertionError``) with the
-same line, so a wrong answer stops the notebook where it happened.
+A check prints one line and returns nothing. The number it prints is the one
+that decides. A wrong answer raises :class:`CheckError` (an
+``AssertionError``) whose message says, where it can be told, *what* is
+wrong: a transposed shape, a constant factor (a missing ``1/N``), a flipped
+sign, a constant offset (a bias), which entries differ. ``None`` (a missing
+``return``), a string, NaN or infinity are named as such rather than failing
+inside numpy.
+
+Exercises wrap their checks in :func:`exercise` (see :mod:`course_utils.exercises`)
+so that an unsolved exercise is reported and never stops the notebook.
 """
 
 from __future__ import annotations
@@ -16,82 +24,176 @@ from typing import Any
 
 import numpy as np
 
+from .diagnose import describe_difference, describe_shapes
+
 
 class CheckError(AssertionError):
     """A student's result does not match its target."""
 
 
-def rel_error(x: Any, y: Any, eps: float = 1e-12) -> float:
-    """Largest element-wise relative error ``|x - y| / max(|x| + |y|, eps)``.
+def rel_error(x: Any, y: Any, *, atol: float = 0.0) -> float:
+    """Largest element-wise relative error, the one measure every check uses.
+
+    ``|x - y| / (|x| + |y|)`` per element (cs231n's symmetric relative error),
+    with entries where ``|x - y| <= atol`` counted as 0 (two values that are
+    both almost zero are equal, whatever their ratio).
 
     Parameters
     ----------
     x, y : array_like of the same shape
+    atol : float, default=0.0
+        Absolute differences up to ``atol`` count as no error.
 
     Returns
     -------
     error : float
-        0.0 for identical arrays; about 1e-16 for float64 round-off.
+        0.0 for identical arrays, about 1e-16 for float64 round-off, 1.0 when
+        one side is 0 and the other is not (or the signs differ).
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:
         raise ValueError(f"rel_error: shapes differ, {x.shape} vs {y.shape}")
-    if x.size == 0:
-        return 0.0
-    return float(np.max(np.abs(x - y) / np.maximum(np.abs(x) + np.abs(y), eps)))
+    return float(np.max(_element_errors(x, y, atol), initial=0.0))
 
 
-def check_that(ok: bool, line: str) -> bool:
+def _element_errors(x: np.ndarray, y: np.ndarray, atol: float) -> np.ndarray:
+    diff = np.abs(x - y)
+    scale = np.abs(x) + np.abs(y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        err = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
+    return np.where(diff <= atol, 0.0, err)
+
+
+def as_number_array(name: str, value: Any) -> np.ndarray:
+    """``value`` as a float64 array, or a :class:`CheckError` naming what it is.
+
+    Catches what students most often hand to a check by mistake: ``None`` (a
+    function without ``return``), a string, a dict, a tuple of arrays of
+    different shapes, NaN or infinite entries.
+    """
+    if value is None:
+        raise _wrong(f"{name}: got None. Does your function end with `return ...`?")
+    if isinstance(value, (str, bytes)):
+        raise _wrong(f"{name}: got the string {value!r}, expected numbers")
+    if isinstance(value, dict):
+        raise _wrong(f"{name}: got a dict with keys {sorted(map(str, value))[:6]}, expected an array")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise _wrong(f"{name}: got a {type(value).__name__} that is not an array of numbers "
+                     f"({exc})") from None
+    if array.dtype == object:  # pragma: no cover - asarray(dtype=float64) never returns object
+        raise _wrong(f"{name}: not an array of numbers")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0]) if array.ndim else ()
+        kind = "NaN" if np.isnan(array).any() else "infinite"
+        raise _wrong(f"{name}: {int(bad.sum())} of {array.size} entries are {kind} "
+                     f"(first at index {where}): an overflow in exp or a log of 0?")
+    return array
+
+
+def _wrong(line: str) -> CheckError:
+    print(f"{line}  WRONG")
+    return CheckError(line)
+
+
+def check_that(ok: bool, line: str, *, hint: str = "") -> None:
     """Print ``line`` with OK or WRONG; raise :class:`CheckError` when ``ok`` is false.
 
     The building block of every check here, for checks none of them covers
     (a count, a property of a student's layer): put the value beside its
-    target in ``line``.
+    target in ``line``; ``hint`` (printed only when wrong) says what to look at.
     """
     print(f"{line}  {'OK' if ok else 'WRONG'}")
     if not ok:
-        raise CheckError(line)
-    return ok
+        if hint:
+            print(f"    -> {hint}")
+        raise CheckError(f"{line}\n{hint}" if hint else line)
 
 
-def check_shape(name: str, array: Any, shape: Sequence[int | None]) -> bool:
+def check_shape(name: str, array: Any, shape: Sequence[int | None]) -> None:
     """Check an array's shape; ``None`` in ``shape`` matches any size.
 
     Raises
     ------
     CheckError
-        Different number of dimensions or a size that differs.
+        ``array`` is None, or its shape differs (the message says how).
     """
+    if array is None:
+        raise _wrong(f"{name}: got None. Does your function end with `return ...`?")
     got = tuple(np.shape(array))
     ok = len(got) == len(shape) and all(s is None or s == g for g, s in zip(got, shape, strict=False))
     want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
-    return check_that(ok, f"{name}: shape {got}, expected {want}")
+    concrete = tuple(g if s is None else s for g, s in zip(got, shape, strict=False))
+    hint = "" if ok else describe_shapes(got, concrete if len(got) == len(shape) else tuple(
+        1 if s is None else s for s in shape))
+    check_that(ok, f"{name}: shape {got}, expected {want}", hint=hint)
 
 
 def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
-                atol: float = 0.0) -> bool:
+                atol: float = 0.0) -> None:
     """Check ``value`` against ``target`` (arrays or numbers).
 
-    Passes when the shapes agree and every element satisfies
-    ``|value - target| <= atol + rtol * |target|`` (numpy's ``isclose`` rule).
-    The line printed gives the max relative error next to the tolerance.
+    Passes when the shapes agree and :func:`rel_error` (with ``atol``) is at
+    most ``rtol``: the printed error is the deciding one. When wrong, the
+    message says what the difference looks like.
+
+    Parameters
+    ----------
+    name : str
+        What is checked, as the student knows it.
+    value : array_like
+        The student's result.
+    target : array_like
+        The reference result, same shape.
+    rtol : float, default=1e-6
+        Largest accepted relative error.
+    atol : float, default=0.0
+        Absolute differences below this count as no error (for entries near 0).
     """
-    value, target = np.asarray(value), np.asarray(target)
+    value = as_number_array(name, value)
+    target = np.asarray(target, dtype=np.float64)
     if value.shape != target.shape:
-        return check_that(False, f"{name}: shape {value.shape}, expected {target.shape}")
-    err = rel_error(value, target)
-    ok = bool(np.allclose(value, target, rtol=rtol, atol=atol))
+        check_that(False, f"{name}: shape {value.shape}, expected {target.shape}",
+                   hint=describe_shapes(value.shape, target.shape))
+    err = rel_error(value, target, atol=atol)
+    ok = err <= rtol
     if value.size == 1:
         line = (f"{name}: {value.item():.6g}, expected {target.item():.6g} "
                 f"(relative error {err:.1e}, tolerance {rtol:.0e})")
     else:
         line = f"{name}: max relative error {err:.1e} (tolerance {rtol:.0e})"
-    return check_that(ok, line)
+    hint = "" if ok else describe_difference(value, target, _element_errors(value, target, atol) > rtol,
+                                             rtol=rtol)
+    check_that(ok, line, hint=hint)
 
 
-def check_at_least(name: str, value: float, target: float) -> bool:
+def check_at_least(name: str, value: Any, target: float) -> None:
     """Check that a score reaches its target, e.g. a test accuracy."""
-    return check_that(value >= target, f"{name}: {value:.4f}, target >= {target:.4f}")
+    array = as_number_array(name, value)
+    if array.size != 1:
+        raise _wrong(f"{name}: expected one number, got an array of shape {array.shape}")
+    number = float(array.reshape(-1)[0])
+    check_that(number >= target, f"{name}: {number:.4f}, target >= {target:.4f}")
+
+
+def check_unchanged(name: str, before: Any, after: Any) -> None:
+    """Check that a function left its input as it was (no in-place change).
+
+    Parameters
+    ----------
+    name : str
+        The argument, e.g. ``"lr_gradients: argument X"``.
+    before : ndarray
+        A copy taken before the call.
+    after : ndarray
+        The argument after the call.
+    """
+    before, after = np.asarray(before), np.asarray(after)
+    same = before.shape == after.shape and np.array_equal(before, after, equal_nan=True)
+    check_that(same, f"{name}: {'unchanged' if same else 'changed in place'}, expected unchanged",
+               hint="" if same else "work on a copy (e.g. `X = X - m`, not `X -= m`)")
 
 
 def print_results(**figures: Any) -> None:

@@ -41,7 +41,7 @@ def probe_conv(layer, in_channels: int, kernel_size: int) -> tuple[np.ndarray, n
     return kernel, bias
 
 
-def check_subsampling_layer(layer_class) -> bool:
+def check_subsampling_layer(layer_class) -> None:
     """Check a student's S2/S4 layer: 2 parameters per map, sum of 2x2 blocks x coefficient + bias."""
     ops = import_keras().ops
 
@@ -58,11 +58,11 @@ def check_subsampling_layer(layer_class) -> bool:
     bias = np.asarray(layer(np.zeros((1, 2, 2, 6), "float32")))[0, 0, 0]
     coefficient = (np.asarray(layer(np.ones((1, 2, 2, 6), "float32")))[0, 0, 0] - bias) / 4
     block_sum = 4 * np.asarray(ops.average_pool(x, 2, 2))
-    return check_close("subsampling output", np.asarray(layer(x)), block_sum * coefficient + bias,
-                       rtol=1e-4, atol=1e-5)
+    check_close("subsampling output", np.asarray(layer(x)), block_sum * coefficient + bias,
+                rtol=1e-4, atol=1e-5)
 
 
-def check_sparse_conv_layer(layer_class, table=C3_TABLE) -> bool:
+def check_sparse_conv_layer(layer_class, table=C3_TABLE) -> None:
     """Check a student's C3 layer: 1,516 parameters, a convolution, zeros where the table says so."""
     ops = import_keras().ops
 
@@ -85,5 +85,5 @@ def check_sparse_conv_layer(layer_class, table=C3_TABLE) -> bool:
     used = int((np.abs(kernel[:, :, mask]) > 0).sum())
     check_that(used == 25 * mask.sum(), f"C3 non-zero weights: {used}, expected {25 * mask.sum()}")
     want_out = np.asarray(ops.conv(x, kernel, padding="valid")) + bias
-    return check_close("C3 output vs a full convolution with the same kernel", np.asarray(layer(x)),
-                       want_out, rtol=1e-3, atol=1e-3)
+    check_close("C3 output vs a full convolution with the same kernel", np.asarray(layer(x)),
+                want_out, rtol=1e-3, atol=1e-3)

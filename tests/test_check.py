@@ -1,43 +1,109 @@
+"""course_utils.check: one line per check, the printed error decides, bad values named."""
+
 import numpy as np
 import pytest
 
-from course_utils.check import CheckError, check_at_least, check_close, check_shape, print_results, rel_error
+from course_utils.check import (
+    CheckError,
+    check_at_least,
+    check_close,
+    check_shape,
+    check_that,
+    check_unchanged,
+    print_results,
+    rel_error,
+)
 
 
 def test_rel_error():
     assert rel_error([1.0, 2.0], [1.0, 2.0]) == 0.0
     assert rel_error([1.0], [1.0 + 1e-9]) == pytest.approx(5e-10, rel=1e-3)
     assert rel_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert rel_error([0.0], [1e-3]) == 1.0
+    assert rel_error([0.0], [1e-3], atol=1e-2) == 0.0
+    assert rel_error(np.zeros((0, 3)), np.zeros((0, 3))) == 0.0
     with pytest.raises(ValueError, match="shapes differ"):
         rel_error(np.zeros(3), np.zeros(4))
 
 
-def test_check_close_prints_value_beside_target(capsys):
-    assert check_close("loss", 0.22314355, -np.log(0.8))
+def test_check_close_prints_value_beside_target_and_returns_nothing(capsys):
+    assert check_close("loss", 0.22314355, -np.log(0.8)) is None
     out = capsys.readouterr().out
     assert out.startswith("loss: 0.223144, expected 0.223144") and out.strip().endswith("OK")
 
 
+def test_the_printed_error_is_the_one_that_decides(capsys):
+    # A value whose printed relative error is under the tolerance passes, one over it fails,
+    # whatever numpy's isclose would say.
+    check_close("x", [1.0 + 1.5e-6], [1.0], rtol=1e-6)  # symmetric error 7.5e-7 <= 1e-6
+    with pytest.raises(CheckError):
+        check_close("x", [1.0 + 2.2e-6], [1.0], rtol=1e-6)  # 1.1e-6 > 1e-6
+    for line in capsys.readouterr().out.splitlines():
+        if "relative error" not in line:
+            continue
+        err, tol = (float(s) for s in
+                    line.split("relative error ")[1].split(")")[0].split(", tolerance "))
+        assert (err <= tol) == line.endswith("OK"), line
+
+
 def test_check_close_fails_loudly(capsys):
     with pytest.raises(CheckError, match="grad: max relative error"):
-        check_close("grad", np.ones((2, 3)), np.ones((2, 3)) * 1.01)
+        check_close("grad", np.ones((2, 3)), np.ones((2, 3)) * 1.5)
     assert "WRONG" in capsys.readouterr().out
     with pytest.raises(CheckError, match=r"shape \(3,\), expected \(2,\)"):
         check_close("v", np.ones(3), np.ones(2))
 
 
-def test_check_shape():
-    assert check_shape("h", np.zeros((100, 10)), (None, 10))
+@pytest.mark.parametrize("value, message", [
+    (None, "got None. Does your function end with `return"),
+    ("0.5", "got the string '0.5'"),
+    ({"W": 1}, "got a dict with keys"),
+    ([[1.0, 2.0], [3.0]], "not an array of numbers"),
+    (np.array([1.0, np.nan]), "1 of 2 entries are NaN"),
+    (np.array([np.inf, 1.0]), "1 of 2 entries are infinite"),
+    (object(), "not an array of numbers"),
+])
+def test_bad_values_are_named_not_crashed_on(value, message, capsys):
+    with pytest.raises(CheckError, match=message):
+        check_close("result", value, np.ones(2))
+    assert capsys.readouterr().out.strip().endswith("WRONG")
+
+
+def test_lists_are_accepted():
+    check_close("counts", [2, 2, 2], [2.0, 2.0, 2.0])
+
+
+def test_check_shape(capsys):
+    assert check_shape("h", np.zeros((100, 10)), (None, 10)) is None
     with pytest.raises(CheckError, match=r"shape \(100, 784\), expected \(any, 10\)"):
         check_shape("h", np.zeros((100, 784)), (None, 10))
     with pytest.raises(CheckError):
         check_shape("h", np.zeros(10), (None, 10))
+    with pytest.raises(CheckError, match="looks transposed"):
+        check_shape("W", np.zeros((10, 784)), (784, 10))
+    with pytest.raises(CheckError, match="got None"):
+        check_shape("W", None, (784, 10))
 
 
-def test_check_at_least():
-    assert check_at_least("acc", 0.93, 0.92)
+def test_check_at_least(capsys):
+    assert check_at_least("acc", 0.93, 0.92) is None
     with pytest.raises(CheckError, match="target >= 0.9200"):
         check_at_least("acc", 0.91, 0.92)
+    with pytest.raises(CheckError, match="got None"):
+        check_at_least("acc", None, 0.92)
+    with pytest.raises(CheckError, match="expected one number"):
+        check_at_least("acc", [0.9, 0.95], 0.92)
+    with pytest.raises(CheckError, match="NaN"):
+        check_at_least("acc", float("nan"), 0.92)
+
+
+def test_check_unchanged(capsys):
+    x = np.arange(4.0)
+    check_unchanged("X", x.copy(), x)
+    before = x.copy()
+    x -= 1
+    with pytest.raises(CheckError, match="changed in place"):
+        check_unchanged("X", before, x)
 
 
 def test_print_results(capsys):
@@ -47,10 +113,9 @@ def test_print_results(capsys):
 
 
 def test_check_that(capsys):
-    from course_utils.check import check_that
-
-    assert check_that(True, "count: 12, expected 12")
+    assert check_that(True, "count: 12, expected 12") is None
     with pytest.raises(CheckError, match="count: 11, expected 12"):
-        check_that(False, "count: 11, expected 12")
+        check_that(False, "count: 11, expected 12", hint="count again")
     assert capsys.readouterr().out.splitlines() == ["count: 12, expected 12  OK",
-                                                     "count: 11, expected 12  WRONG"]
+                                                     "count: 11, expected 12  WRONG",
+                                                     "    -> count again"]

@@ -1,0 +1,175 @@
+"""Exercises that never block the notebook: done, right, or not done yet.
+
+A check cell wraps its checks in a function decorated with :func:`exercise`,
+naming what the exercise asks the student to write and the reference to use
+until they have::
+
+    @exercise("1a", "softmax and forward", softmax=ref.softmax, forward=ref.lr_forward)
+    def _():
+        check_close("forward(X, W, b)", forward(X_chk, W_chk, b_chk), ...)
+
+The decorated function runs at once. Then:
+
+* **not done yet** (a name is undefined, still ``...``, a function whose body
+  is only the stub ``raise NotImplementedError()``, or the reference put there
+  by an earlier run): one line says so, the reference is bound to that name in
+  the notebook, and the notebook goes on, so a student stuck on exercise 1
+  still runs exercise 4 and sees every figure;
+* **wrong**: the check's :class:`~course_utils.check.CheckError` stops the
+  notebook there, with what is wrong;
+* **right**: one line says so.
+
+:func:`exercise_report` lists every exercise met so far with its status.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from .check import CheckError
+
+NOT_DONE, WRONG, RIGHT, ERROR = "not done yet", "wrong", "right", "error"
+
+_MISSING = object()
+#: label -> (title, status), in the order exercises were met.
+_STATUS: dict[str, tuple[str, str]] = {}
+#: (label, name) -> the reference object bound for a student who had not done it.
+_INJECTED: dict[tuple[str, str], Any] = {}
+
+
+class Lazy:
+    """A reference value computed only when a student needs it (e.g. a trained model).
+
+    Parameters
+    ----------
+    make : callable
+        Called with no argument the first time the reference is needed.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        if not callable(make):
+            raise TypeError(f"Lazy: expected a function of no argument, got {make!r}")
+        self.make = make
+
+
+def _is_stub_statement(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Pass):
+        return True
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        return node.value.value is Ellipsis or isinstance(node.value.value, str)
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    return False
+
+
+def is_stub(obj: Any) -> bool:
+    """True for a function whose body is only a docstring, ``...``, ``pass`` or
+    ``raise NotImplementedError()``: the student copy's placeholder."""
+    if not inspect.isfunction(obj):
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+    except (OSError, TypeError, SyntaxError):
+        names = obj.__code__.co_names
+        return names == ("NotImplementedError",)
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return all(_is_stub_statement(s) for s in node.body)
+
+
+def _not_done(label: str, name: str, value: Any) -> bool:
+    return (value is _MISSING or value is Ellipsis or is_stub(value)
+            or (label, name) in _INJECTED and _INJECTED[label, name] is value)
+
+
+def _use_references(label: str, namespace: dict[str, Any], references: dict[str, Any],
+                    names: list[str]) -> None:
+    for name in names:
+        value = references[name]
+        if isinstance(value, Lazy):
+            value = value.make()
+        namespace[name] = _INJECTED[label, name] = value
+
+
+def exercise(label: str, title: str = "", **references: Any) -> Callable[[Callable[[], None]], None]:
+    """Run an exercise's checks now, or report it not done and use the reference.
+
+    Parameters
+    ----------
+    label : str
+        The exercise's number, e.g. ``"1b"``.
+    title : str, optional
+        A few words, for :func:`exercise_report`.
+    **references
+        Each name the exercise asks for (a function or a variable) and the
+        reference to use while the student has not written it. Wrap a costly
+        value in :class:`Lazy`.
+
+    Returns
+    -------
+    decorator
+        Applied to a function of no argument holding the checks; it runs it
+        and returns None.
+    """
+    if not references:
+        raise TypeError(f"exercise({label!r}): name what the exercise asks for, "
+                        "e.g. exercise('1a', forward=ref.forward)")
+
+    def run(checks: Callable[[], None]) -> None:
+        namespace = checks.__globals__
+        todo = [n for n in references if _not_done(label, n, namespace.get(n, _MISSING))]
+        if not todo:
+            try:
+                checks()
+            except NotImplementedError:
+                todo = list(references)
+            except CheckError:
+                _STATUS[label] = (title, WRONG)
+                raise
+            except Exception:
+                _STATUS[label] = (title, ERROR)
+                raise
+        if todo:
+            _use_references(label, namespace, references, todo)
+            _STATUS[label] = (title, NOT_DONE)
+            print(f"Exercise {label} is not done yet ({', '.join(todo)} still to write): "
+                  f"the cells below use the reference {', '.join(todo)}.")
+            return None
+        _STATUS[label] = (title, RIGHT)
+        print(f"Exercise {label}: right.")
+        return None
+
+    return run
+
+
+def exercise_status() -> dict[str, str]:
+    """Status of each exercise met so far: label -> right / wrong / not done yet / error."""
+    return {label: status for label, (_, status) in _STATUS.items()}
+
+
+def exercise_report(expected: list[str] | None = None) -> None:
+    """Print one line per exercise: right, wrong, not done yet, or not run.
+
+    Parameters
+    ----------
+    expected : list of str, optional
+        Every exercise label of the notebook; those never met are "not run".
+    """
+    labels = list(_STATUS) + [e for e in expected or [] if e not in _STATUS]
+    for label in labels:
+        title, status = _STATUS.get(label, ("", "not run"))
+        print(f"Exercise {label:4s} {title:40s} {status}")
+    counts = {s: sum(v == s for _, v in _STATUS.values()) for s in (RIGHT, WRONG, NOT_DONE)}
+    print(f"{counts[RIGHT]} right, {counts[WRONG]} wrong, {counts[NOT_DONE]} not done yet")
+
+
+def reset() -> None:
+    """Forget every status (for tests, or to start a notebook again)."""
+    _STATUS.clear()
+    _INJECTED.clear()
