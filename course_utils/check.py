@@ -132,7 +132,7 @@ def check_shape(name: str, array: Any, shape: Sequence[int | None]) -> None:
 
 
 def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
-                atol: float = 0.0) -> None:
+                atol: float = 0.0, hint: str = "") -> None:
     """Check ``value`` against ``target`` (arrays or numbers).
 
     Passes when the shapes agree and :func:`rel_error` (with ``atol``) is at
@@ -151,12 +151,15 @@ def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
         Largest accepted relative error.
     atol : float, default=0.0
         Absolute differences below this count as no error (for entries near 0).
+    hint : str, optional
+        What the caller already knows is wrong (an exercise's checker that
+        recognised a mistake); printed before the general diagnosis.
     """
     value = as_number_array(name, value)
     target = np.asarray(target, dtype=np.float64)
     if value.shape != target.shape:
         check_that(False, f"{name}: shape {value.shape}, expected {target.shape}",
-                   hint=describe_shapes(value.shape, target.shape))
+                   hint="; ".join(h for h in (hint, describe_shapes(value.shape, target.shape)) if h))
     err = rel_error(value, target, atol=atol)
     ok = err <= rtol
     if value.size == 1:
@@ -164,9 +167,10 @@ def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
                 f"(relative error {err:.1e}, tolerance {rtol:.0e})")
     else:
         line = f"{name}: max relative error {err:.1e} (tolerance {rtol:.0e})"
-    hint = "" if ok else describe_difference(value, target, _element_errors(value, target, atol) > rtol,
-                                             rtol=rtol)
-    check_that(ok, line, hint=hint)
+    if not ok:
+        found = describe_difference(value, target, _element_errors(value, target, atol) > rtol, rtol=rtol)
+        hint = "; ".join(h for h in (hint, found) if h)
+    check_that(ok, line, hint=hint if not ok else "")
 
 
 def check_at_least(name: str, value: Any, target: float) -> None:
