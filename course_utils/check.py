@@ -19,7 +19,8 @@ so that an unsolved exercise is reported and never stops the notebook.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,25 @@ from .diagnose import describe_difference, describe_shapes
 
 class CheckError(AssertionError):
     """A student's result does not match its target."""
+
+
+#: While :func:`collect_passed` is active, the lines of passing checks go here instead of stdout.
+_PASSED: list[list[str]] = []
+
+
+@contextmanager
+def collect_passed() -> Iterator[list[str]]:
+    """Inside, a passing check prints nothing and adds its line to the list yielded.
+
+    A failing check still prints its line (and raises). Exercises use this to print one line
+    per exercise ("right, 12 checks passed") instead of one per check.
+    """
+    lines: list[str] = []
+    _PASSED.append(lines)
+    try:
+        yield lines
+    finally:
+        _PASSED.remove(lines)
 
 
 def rel_error(x: Any, y: Any, *, atol: float = 0.0) -> float:
@@ -105,6 +125,9 @@ def check_that(ok: bool, line: str, *, hint: str = "") -> None:
     (a count, a property of a student's layer): put the value beside its
     target in ``line``; ``hint`` (printed only when wrong) says what to look at.
     """
+    if ok and _PASSED:
+        _PASSED[-1].append(line)
+        return
     print(f"{line}  {'OK' if ok else 'WRONG'}")
     if not ok:
         if hint:

@@ -17,7 +17,8 @@ The decorated function runs at once. Then:
   still runs exercise 4 and sees every figure;
 * **wrong**: the check's :class:`~course_utils.check.CheckError` stops the
   notebook there, with what is wrong;
-* **right**: one line says so.
+* **right**: one line says so, with the number of checks passed (the lines of
+  passing checks are not printed one by one; a failing one is, with its diagnosis).
 
 :func:`exercise_report` lists every exercise met so far with its status.
 """
@@ -25,12 +26,14 @@ The decorated function runs at once. Then:
 from __future__ import annotations
 
 import ast
+import contextlib
 import inspect
+import io
 import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from .check import CheckError
+from .check import CheckError, collect_passed
 
 NOT_DONE, WRONG, RIGHT, ERROR = "not done yet", "wrong", "right", "error"
 
@@ -42,18 +45,33 @@ _INJECTED: dict[tuple[str, str], Any] = {}
 
 
 class Lazy:
-    """A reference value computed only when a student needs it (e.g. a trained model).
+    """A reference value computed only when a student needs it (e.g. trained models).
 
     Parameters
     ----------
     make : callable
-        Called with no argument the first time the reference is needed.
+        Called with no argument, once, the first time the value is needed.
+
+    Examples
+    --------
+    Two names from one computation: ``runs = Lazy(train_all)``, then
+    ``exercise("3", params=runs[0], histories=runs[1])``.
     """
 
     def __init__(self, make: Callable[[], Any]) -> None:
         if not callable(make):
             raise TypeError(f"Lazy: expected a function of no argument, got {make!r}")
         self.make = make
+        self._cached: list[Any] = []
+
+    def value(self) -> Any:
+        """The value, computed on the first call."""
+        if not self._cached:
+            self._cached.append(self.make())
+        return self._cached[0]
+
+    def __getitem__(self, key: Any) -> Lazy:
+        return Lazy(lambda: self.value()[key])
 
 
 def _is_stub_statement(node: ast.stmt) -> bool:
@@ -93,7 +111,7 @@ def _use_references(label: str, namespace: dict[str, Any], references: dict[str,
     for name in names:
         value = references[name]
         if isinstance(value, Lazy):
-            value = value.make()
+            value = value.value()
         namespace[name] = _INJECTED[label, name] = value
 
 
@@ -124,9 +142,12 @@ def exercise(label: str, title: str = "", **references: Any) -> Callable[[Callab
     def run(checks: Callable[[], None]) -> None:
         namespace = checks.__globals__
         todo = [n for n in references if _not_done(label, n, namespace.get(n, _MISSING))]
+        passed: list[str] = []
         if not todo:
             try:
-                checks()
+                # Progress bars of the runs a checker makes (stderr) would bury its verdict.
+                with collect_passed() as passed, contextlib.redirect_stderr(io.StringIO()):
+                    checks()
             except NotImplementedError:
                 todo = list(references)
             except CheckError:
@@ -142,7 +163,7 @@ def exercise(label: str, title: str = "", **references: Any) -> Callable[[Callab
                   f"the cells below use the reference {', '.join(todo)}.")
             return None
         _STATUS[label] = (title, RIGHT)
-        print(f"Exercise {label}: right.")
+        print(f"Exercise {label}: right ({len(passed)} check{'' if len(passed) == 1 else 's'} passed).")
         return None
 
     return run
