@@ -79,26 +79,40 @@ def _is_stub_statement(node: ast.stmt) -> bool:
         return True
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
         return node.value.value is Ellipsis or isinstance(node.value.value, str)
-    if isinstance(node, ast.Raise) and node.exc is not None:
-        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
-    return False
+    return _raises_not_implemented(node)
+
+
+def _raises_not_implemented(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.Raise) or node.exc is None:
+        return False
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+
+
+def _unfinished_function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return (all(_is_stub_statement(s) for s in node.body)
+            or any(_raises_not_implemented(s) for s in node.body))
 
 
 def is_stub(obj: Any) -> bool:
-    """True for a function whose body is only a docstring, ``...``, ``pass`` or
-    ``raise NotImplementedError()``: the student copy's placeholder."""
-    if not inspect.isfunction(obj):
+    """True for what a student copy's placeholder leaves: a function whose body is only a
+    docstring, ``...`` or ``pass``, or that raises ``NotImplementedError`` at its top level
+    (the stub of a solution inside a function), or a class with such a method."""
+    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
         return False
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
     except (OSError, TypeError, SyntaxError):
-        names = obj.__code__.co_names
-        return names == ("NotImplementedError",)
+        if inspect.isclass(obj):
+            return False
+        return obj.__code__.co_names == ("NotImplementedError",)
     node = tree.body[0] if tree.body else None
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    return all(_is_stub_statement(s) for s in node.body)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return _unfinished_function(node)
+    if isinstance(node, ast.ClassDef):
+        return any(_unfinished_function(n) for n in node.body
+                   if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return False
 
 
 def _not_done(label: str, name: str, value: Any) -> bool:

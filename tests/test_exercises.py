@@ -154,6 +154,17 @@ def test_is_stub():
     assert is_stub(stub) and not is_stub(real) and not is_stub(np.sum) and not is_stub(3)
 
 
+def test_a_class_with_a_stubbed_method_is_not_done(ns, capsys):
+    run_cell(ns, "class Layer:\n    def build(self, shape):\n        n = shape[-1]\n"
+                 "        # YOUR CODE HERE\n        raise NotImplementedError()\n\n"
+                 "    def call(self, x):\n        return x\n")
+    ns["RefLayer"] = type("RefLayer", (), {})
+    run_cell(ns, "from course_utils.exercises import exercise\n"
+                 "@exercise('5', Layer=RefLayer)\ndef _():\n    Layer().build((3,))\n")
+    assert "not done yet (Layer still to write)" in capsys.readouterr().out
+    assert ns["Layer"] is ns["RefLayer"]
+
+
 def test_exercise_needs_names():
     with pytest.raises(TypeError, match="name what the exercise asks for"):
         exercise("1a")
