@@ -70,7 +70,6 @@ def test_marker_errors_name_the_cell(source, message):
 
 # Lines of a solution that the lecture shows elsewhere (fixed in each notebook's exercise pass).
 KNOWN_SPOILERS = {
-    "01_backprop_by_hand.ipynb": "the 'what a bug looks like' cell shows mlp_backward's lines",
     "02_keras_manifold_untangling.ipynb": "a lecture cell shows the ConvNet's first line",
 }
 
