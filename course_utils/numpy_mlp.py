@@ -107,8 +107,9 @@ def lr_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _check_targets(Y, Y_hat, n: int, k: int | None, func: str) -> tuple[np.ndarray, np.ndarray]:
-    Y = v.probabilities(Y, "Y", func, targets=True)
-    Y_hat = v.probabilities(Y_hat, "Y_hat", func)
+    # Once per mini-batch, so O(1) in N: Y's shape, Y_hat's first row, the swap test.
+    Y = v.probabilities(Y, "Y", func, targets=True, rows="none")
+    Y_hat = v.probabilities(Y_hat, "Y_hat", func, rows="first")
     k = Y_hat.shape[1] if k is None else k
     for name, a in (("Y", Y), ("Y_hat", Y_hat)):
         if a.shape != (n, k):
