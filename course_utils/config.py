@@ -79,12 +79,51 @@ def keras_backend() -> str:
         raise ValueError(f"KERAS_BACKEND={name!r} is not one of {sorted(KERAS_BACKENDS)}")
     module = KERAS_BACKENDS[name]
     if importlib.util.find_spec(module) is None:
-        hint = {"jax": "pip install jax", "torch": "pip install torch==2.13.0 (CPU build)",
+        hint = {"jax": "pip install jax",
+                "torch": "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu "
+                         "(the CPU build; a plain `pip install torch` pulls a CUDA build of several GB)",
                 "tensorflow": "make install (or pip install -e .)"}[name]
         raise ModuleNotFoundError(
             f"KERAS_BACKEND={name} but the {module!r} package is not installed: {hint}, "
             "or unset KERAS_BACKEND to use TensorFlow")
     return name
+
+
+IMPORT_LOG_PREFIX = "course_utils-import-keras-"
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would terminate the process there; assume alive
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _report_dead_imports(folder: os.PathLike[str]) -> None:
+    """Show what a previous import printed when its process died during the import."""
+    import sys
+    from pathlib import Path
+
+    for log in sorted(Path(folder).glob(f"{IMPORT_LOG_PREFIX}*.log")):
+        pid = log.stem[len(IMPORT_LOG_PREFIX):]
+        if not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        try:
+            if log.stat().st_uid != os.getuid():  # another user's
+                continue
+            text = log.read_text(errors="replace").strip()
+            log.unlink()
+        except OSError:
+            continue
+        print(f"A previous Python process (pid {pid}) died while importing TensorFlow. What the "
+              f"import printed:\n{text or '(nothing)'}\n(If it says the CPU lacks instructions "
+              "such as AVX, this TensorFlow build cannot run on this machine: try "
+              "KERAS_BACKEND=jax, see README.md.)", file=sys.stderr, flush=True)
 
 
 def import_keras():
@@ -93,8 +132,12 @@ def import_keras():
     TensorFlow's CUDA build prints a few C++ log lines at import and at its
     first device query on a machine without a GPU ("Could not find cuda drivers...", oneDNN notes) that no
     environment variable silences any more. They are harmless and confuse
-    students, so the C-level stderr is muted during the import only; Python
-    warnings and exceptions still show.
+    students, so the C-level stderr goes to a temporary log file during the
+    import only; Python warnings and exceptions still show. When the import
+    raises, what it printed is shown before the error. When the process dies
+    during the import (a fatal native error, e.g. a CPU without the
+    instructions TensorFlow needs), the log stays in the temporary folder and
+    the next call of this function, in any process, shows it.
 
     Returns
     -------
@@ -108,20 +151,44 @@ def import_keras():
     """
     import importlib
     import sys
+    import tempfile
+    from pathlib import Path
 
     backend = keras_backend()
     os.environ["KERAS_BACKEND"] = backend
     if "keras" in sys.modules or backend != "tensorflow":
         return importlib.import_module("keras")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    saved = os.dup(2)
+    folder = Path(tempfile.gettempdir())
+    _report_dead_imports(folder)
+    log_path = folder / f"{IMPORT_LOG_PREFIX}{os.getpid()}.log"
     try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
+        log = open(log_path, "w+b")
+    except OSError:  # no writable temporary folder: mute nothing rather than fail
+        return importlib.import_module("keras")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    failed = True
+    try:
+        os.dup2(log.fileno(), 2)
+        try:
             keras = importlib.import_module("keras")
             # The first device query logs "failed call to cuInit": do it now, muted.
             importlib.import_module("tensorflow").config.list_physical_devices()
-            return keras
+        finally:
+            os.dup2(saved, 2)
+        failed = False
+        return keras
     finally:
-        os.dup2(saved, 2)
         os.close(saved)
+        if failed:
+            log.seek(0)
+            text = log.read().decode(errors="replace").strip()
+            if text:
+                print(f"What importing TensorFlow printed before failing:\n{text}",
+                      file=sys.stderr, flush=True)
+        log.close()
+        try:
+            log_path.unlink()
+        except OSError:
+            pass

@@ -9,14 +9,18 @@ where to download it). A file is looked for, in this order:
    ``data/`` folder); a corrupt cached file is fetched again;
 3. on the network, from the original distributor then its mirrors.
 
-Each file is checked against its sha256 after every download and on every
-use. Run ``python -m course_utils.data fetch all`` to prepare a class.
+(:mod:`course_utils.datastore` does the looking.) Each file is checked against
+its sha256 after every download and on every use, and the loaders decode the
+very bytes that were checked. Every failure is a
+:class:`~course_utils.errors.CourseDataError` naming the file. Run
+``python -m course_utils.data fetch all`` to prepare a class, ``status`` to
+check without changing anything.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import hashlib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,8 +28,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .download import ChecksumError, download_with_mirrors, sha256_of
-from .idx import read_idx
+from .datastore import cache_dir, find, locate, pack_dir, pack_status, usable_pack
+from .errors import (
+    ChecksumError,
+    CourseDataError,
+    DataAccessError,
+    DataCorruptError,
+    DataUnavailableError,
+    IdxFormatError,
+)
+from .idx import decode_idx
+from .partials import partial_files, partial_is_stale, remove_stale_partials
+
+__all__ = ["REGISTRY", "ChecksumError", "CourseDataError", "DataAccessError", "DataCorruptError",
+           "DataFile", "DataUnavailableError", "cache_dir", "fetch", "fleurs_body", "load_fashion_mnist",
+           "load_fleurs_du_mal", "load_mnist", "load_tiny_shakespeare", "locate", "pack_dir"]
 
 MNIST_URLS = (
     "https://yann.lecun.com/exdb/mnist/",
@@ -42,14 +59,6 @@ FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 # "Les Fleurs du mal": the course uses the poems from this line to the end marker.
 FLEURS_START = "Charles Baudelaire avait un ami"
 FLEURS_END = re.compile(r"end of (the|this) project gutenberg ebook", re.IGNORECASE)
-
-
-class DataUnavailableError(RuntimeError):
-    """A data file is neither in the pack, nor in the cache, nor downloadable."""
-
-
-class DataCorruptError(RuntimeError):
-    """A file in the read-only data pack does not have the expected content."""
 
 
 @dataclass(frozen=True)
@@ -83,19 +92,32 @@ class DataFile:
 
     def verify(self, path: Path) -> None:
         """Raise :class:`ChecksumError` unless ``path`` holds this file."""
-        got = sha256_of(path)
+        with open(path, "rb") as f:
+            self.verify_bytes(f.read(), source=str(path))
+
+    def verify_bytes(self, data: bytes, *, source: str = "<bytes>") -> None:
+        """Raise :class:`ChecksumError` unless ``data`` is this file's content.
+
+        A text with a body checksum must also decode as UTF-8, strictly, as the
+        loader decodes it: whatever passes this check loads.
+        """
+        got = hashlib.sha256(data).hexdigest()
         if got == self.sha256:
             return
+        message = f"{source}: sha256 {got}, expected {self.sha256}"
         if self.body_sha256 is not None:
-            body = fleurs_body(path.read_bytes().decode("utf-8-sig", errors="replace"))
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ChecksumError(f"{message}; nor is it a copy of the poems: byte {exc.start} "
+                                    f"({data[exc.start:exc.start + 1]!r}) is not UTF-8") from None
+            body = fleurs_body(text)
             if body is not None and _sha256_text(body) == self.body_sha256:
                 return
-        raise ChecksumError(f"{path}: sha256 {got}, expected {self.sha256}")
+        raise ChecksumError(message)
 
 
 def _sha256_text(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -133,85 +155,26 @@ REGISTRY: dict[str, dict[str, DataFile]] = {
 }
 
 
-def pack_dir() -> Path | None:
-    """The offline data pack (``COURSE_DATA_DIR``), or None when unset."""
-    value = os.environ.get("COURSE_DATA_DIR", "").strip()
-    return Path(value).expanduser() if value else None
-
-
-def cache_dir() -> Path:
-    """Where downloads go: ``COURSE_CACHE_DIR``, else the checkout's ``data/``."""
-    value = os.environ.get("COURSE_CACHE_DIR", "").strip()
-    if value:
-        return Path(value).expanduser()
-    checkout_data = Path(__file__).resolve().parent.parent / "data"
-    if (checkout_data / "README.md").is_file():
-        return checkout_data
-    return Path.home() / ".cache" / "cnam-deep-learning"
-
-
-def _advice(entry: DataFile) -> str:
-    where = [f"  {cache_dir() / entry.relpath}"]
-    if pack_dir() is not None:
-        where.insert(0, f"  {pack_dir() / entry.relpath}   (the data pack, COURSE_DATA_DIR)")
-    return (f"Put a copy of {entry.name!r} (sha256 {entry.sha256}) at one of:\n"
-            + "\n".join(where)
-            + "\nIt can be downloaded from:\n  " + "\n  ".join(entry.urls)
-            + "\nor ask your instructor for the course's offline data pack and set "
-              "COURSE_DATA_DIR to its folder (see README.md, 'Offline data pack').")
-
-
-def locate(entry: DataFile, *, download: bool = True, progress: bool = True) -> Path:
-    """Return the path of a verified copy of ``entry``, downloading it if needed.
-
-    Raises
-    ------
-    DataCorruptError
-        The data pack holds a copy with the wrong content.
-    DataUnavailableError
-        No verified copy anywhere and the download failed (or ``download`` is
-        False). The message says where to put the file and where to get it.
-    """
-    pack = pack_dir()
-    if pack is not None and (pack / entry.relpath).is_file():
-        path = pack / entry.relpath
-        try:
-            entry.verify(path)
-        except ChecksumError as exc:
-            raise DataCorruptError(
-                f"The data pack file {path} is corrupt: {exc}.\n{_advice(entry)}") from None
-        return path
-    cached = cache_dir() / entry.relpath
-    if cached.is_file():
-        try:
-            entry.verify(cached)
-            return cached
-        except ChecksumError as exc:
-            print(f"Cached {entry.relpath} is corrupt ({exc}); fetching it again.",
-                  file=sys.stderr)
-            cached.unlink()
-    if not download:
-        raise DataUnavailableError(f"{entry.relpath} is missing.\n{_advice(entry)}")
+def _read_idx_file(entry: DataFile) -> np.ndarray:
+    copy = find(entry)
     try:
-        download_with_mirrors(entry.urls, cached, entry.verify, progress=progress)
-    except OSError as exc:
-        raise DataUnavailableError(
-            f"{entry.relpath} is missing and could not be downloaded ({exc}).\n"
-            f"{_advice(entry)}") from None
-    return cached
+        return decode_idx(copy.data, source=str(copy.path), compressed=True)
+    except IdxFormatError as exc:  # cannot happen to a file with the registry's sha256
+        raise DataCorruptError(f"{copy.path} passed its checksum but does not decode: {exc}") from None
 
 
 def _load_idx_pair(dataset: str, prefix: str) -> tuple[np.ndarray, np.ndarray]:
     files = REGISTRY[dataset]
-    images = read_idx(locate(files[f"{prefix}-images-idx3-ubyte.gz"]))
-    labels = read_idx(locate(files[f"{prefix}-labels-idx1-ubyte.gz"]))
+    images = _read_idx_file(files[f"{prefix}-images-idx3-ubyte.gz"])
+    labels = _read_idx_file(files[f"{prefix}-labels-idx1-ubyte.gz"])
     if images.shape[0] != labels.shape[0]:
-        raise ValueError(f"{dataset} {prefix}: {images.shape[0]} images but "
-                         f"{labels.shape[0]} labels")
+        raise DataCorruptError(f"{dataset} {prefix}: {images.shape[0]} images but "
+                               f"{labels.shape[0]} labels")
     return images, labels
 
 
-def _load_idx_dataset(dataset: str):
+def _load_idx_dataset(dataset: str) -> tuple[tuple[np.ndarray, np.ndarray],
+                                              tuple[np.ndarray, np.ndarray]]:
     return _load_idx_pair(dataset, "train"), _load_idx_pair(dataset, "t10k")
 
 
@@ -263,7 +226,7 @@ def load_fleurs_du_mal(*, full: bool = False) -> str:
         False: the part the course uses (:func:`fleurs_body`, starting with
         Frichet's preface). True: the whole file, BOM removed, ``\\n`` endings.
     """
-    text = locate(REGISTRY["fleurs"]["fleurs_mal.txt"]).read_bytes().decode("utf-8-sig")
+    text = _read_text(REGISTRY["fleurs"]["fleurs_mal.txt"])
     if full:
         return text.replace("\r\n", "\n").replace("\r", "\n")
     body = fleurs_body(text)
@@ -274,11 +237,42 @@ def load_fleurs_du_mal(*, full: bool = False) -> str:
 
 def load_tiny_shakespeare() -> str:
     """Karpathy's tiny-shakespeare corpus (1,115,394 characters of ASCII)."""
-    return locate(REGISTRY["shakespeare"]["input.txt"]).read_text(encoding="utf-8")
+    return _read_text(REGISTRY["shakespeare"]["input.txt"])
+
+
+def _read_text(entry: DataFile) -> str:
+    copy = find(entry)
+    try:
+        return copy.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # verify_bytes decodes the same way: cannot happen
+        raise DataCorruptError(f"{copy.path} is not UTF-8 text (byte {exc.start}); "
+                               "copy it again") from None
+
+
+_LABELS = ((DataUnavailableError, "MISSING"), (DataCorruptError, "CORRUPT"),
+           (DataAccessError, "UNUSABLE"), (CourseDataError, "ERROR"))
+
+
+def _report_partials(entry: DataFile, *, clean: bool) -> None:
+    dest = cache_dir() / entry.relpath
+    if clean:
+        for part in remove_stale_partials(dest):
+            print(f"removed  {part}  (left by an interrupted download)")
+    for part in partial_files(dest):
+        try:
+            size = f"{part.stat().st_size} bytes"
+        except OSError:
+            size = "size unknown"
+        who = ("left by an interrupted download: the next `fetch` removes it"
+               if partial_is_stale(part, dest) else "being written by another process")
+        print(f"partial  {part}  ({size}, {who})")
 
 
 def fetch(names: list[str], *, download: bool = True) -> list[str]:
     """Make sure every file of the named datasets is present and verified.
+
+    With ``download=False`` (the ``status`` command) nothing is written or
+    removed: each file is only checked, and leftover partial downloads are listed.
 
     Returns
     -------
@@ -288,11 +282,13 @@ def fetch(names: list[str], *, download: bool = True) -> list[str]:
     problems = []
     for name in names:
         for entry in REGISTRY[name].values():
+            _report_partials(entry, clean=download)
             try:
                 path = locate(entry, download=download)
                 print(f"ok       {entry.relpath:42s} {path}")
-            except (DataUnavailableError, DataCorruptError) as exc:
-                print(f"MISSING  {entry.relpath}")
+            except CourseDataError as exc:
+                label = next(text for cls, text in _LABELS if isinstance(exc, cls))
+                print(f"{label:8s} {entry.relpath}")
                 problems.append(str(exc))
     return problems
 
@@ -301,13 +297,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils.data",
                                      description="Fetch and verify the course's data.")
     parser.add_argument("command", choices=["fetch", "status"],
-                        help="fetch: download what is missing; status: only check")
-    parser.add_argument("datasets", nargs="*", default=["all"],
-                        choices=["all", *REGISTRY], metavar="DATASET",
+                        help="fetch: download what is missing; status: only check, change nothing")
+    parser.add_argument("datasets", nargs="*", metavar="DATASET",
                         help=f"all (default) or some of: {', '.join(REGISTRY)}")
     args = parser.parse_args(argv)
-    names = list(REGISTRY) if "all" in args.datasets else args.datasets
-    print(f"data pack (COURSE_DATA_DIR): {pack_dir() or 'not set'}")
+    unknown = [d for d in args.datasets if d != "all" and d not in REGISTRY]
+    if unknown:
+        parser.error(f"unknown dataset {unknown[0]!r}: use all (the default) or some of "
+                     f"{', '.join(REGISTRY)}")
+    wanted = args.datasets if args.datasets and "all" not in args.datasets else list(REGISTRY)
+    names = list(dict.fromkeys(wanted))
+    pack, problem = pack_status()
+    usable_pack()  # a misconfigured pack is reported here, once
+    print(f"data pack (COURSE_DATA_DIR): {pack or 'not set'}"
+          + ("   NOT USABLE, ignored (see the warning)" if problem else ""))
     print(f"download cache:              {cache_dir()}")
     problems = fetch(names, download=args.command == "fetch")
     for message in problems:

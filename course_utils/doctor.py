@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import sys
+import textwrap
 from dataclasses import dataclass
 
 MIN_PYTHON = (3, 11)
@@ -57,18 +58,44 @@ def _backend() -> Finding:
         return Finding("Keras backend", False, "unusable", str(exc))
 
 
-def _datasets(download: bool) -> list[Finding]:
-    from .data import REGISTRY, DataCorruptError, DataUnavailableError, locate
+def _pack() -> list[Finding]:
+    from .datastore import PACK_LAYOUT, pack_status
 
+    pack, problem = pack_status()
+    if pack is None:
+        return []
+    if problem is None:
+        return [Finding("data pack", True, f"COURSE_DATA_DIR={pack}")]
+    return [Finding("data pack", False, "misconfigured, ignored",
+                    f"{problem}. Fix or unset COURSE_DATA_DIR; a data pack is laid out like this:\n"
+                    + textwrap.indent(PACK_LAYOUT, "      "))]
+
+
+def _datasets(download: bool) -> list[Finding]:
+    """One finding per dataset; with ``download=False`` nothing is written or removed."""
+    from .data import REGISTRY, CourseDataError, cache_dir, locate
+    from .datastore import usable_pack
+    from .partials import partial_files
+
+    usable_pack(warn=False)  # reported by _pack(), not again on stderr
     findings = []
     for name, files in REGISTRY.items():
-        try:
-            for entry in files.values():
+        problems, partials = [], 0
+        for entry in files.values():
+            partials += len(partial_files(cache_dir() / entry.relpath))
+            try:
                 locate(entry, download=download)
-            findings.append(Finding(f"data: {name}", True, "present, sha256 verified"))
-        except (DataUnavailableError, DataCorruptError) as exc:
-            findings.append(Finding(f"data: {name}", False, "missing or corrupt",
-                                    str(exc).replace("\n", "\n        ")))
+            except CourseDataError as exc:
+                problems.append(str(exc))
+        note = (f"; {partials} partial download(s) left in the cache "
+                "(`python -m course_utils.data fetch` removes them)" if partials else "")
+        if not problems:
+            findings.append(Finding(f"data: {name}", True, "present, sha256 verified" + note))
+        else:
+            advice = "\n".join(problems).replace("\n", "\n        ")
+            findings.append(Finding(f"data: {name}", False,
+                                    f"{len(problems)} of {len(files)} file(s) missing, corrupt "
+                                    "or unreadable" + note, advice))
     return findings
 
 
@@ -86,7 +113,8 @@ def check_environment(*, download: bool = False, verbose: bool = True) -> list[F
     -------
     findings : list of Finding
     """
-    findings = [_python(), *(_package(d) for d in PACKAGES), _backend(), *_datasets(download)]
+    findings = [_python(), *(_package(d) for d in PACKAGES), _backend(), *_pack(),
+                *_datasets(download)]
     if verbose:
         for finding in findings:
             print(finding.line())

@@ -26,12 +26,36 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from . import validate as v
 from .check import CheckError
+from .errors import CourseTypeError, CourseValueError
 
 
 def _array_error(num: np.ndarray, ana: np.ndarray) -> float:
+    if not (np.isfinite(num).all() and np.isfinite(ana).all()):
+        return float("inf")  # NaN would compare as "not above tolerance" and max() badly
     denom = np.linalg.norm(num) + np.linalg.norm(ana)
     return 0.0 if denom == 0 else float(np.linalg.norm(num - ana) / denom)
+
+
+def _loss(loss_fn: Callable[[], float]) -> float:
+    """``loss_fn()`` as a float; None, arrays of several values and non-numbers are refused."""
+    value = loss_fn()
+    if value is None:
+        raise CourseTypeError("gradcheck: loss_fn() returned None. Did it forget to `return` the "
+                              "loss?")
+    try:
+        if isinstance(value, str | bytes):
+            raise TypeError
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise CourseTypeError(f"gradcheck: loss_fn() returned a {type(value).__name__}, not a "
+                              "number") from None
+    if array.size != 1:
+        raise CourseValueError(f"gradcheck: loss_fn() returned an array of shape {array.shape}; it "
+                               "must return the mean loss, one number (np.mean(...), not the "
+                               "per-example losses)")
+    return float(array.reshape(()))
 
 
 def numerical_gradient(loss_fn: Callable[[], float], param: np.ndarray, *, eps: float = 1e-6,
@@ -55,19 +79,25 @@ def numerical_gradient(loss_fn: Callable[[], float], param: np.ndarray, *, eps: 
     grad : ndarray (M,)
         One derivative per index, in the order of ``indices`` (flat order by default).
     """
+    if not isinstance(param, np.ndarray):
+        raise CourseTypeError(f"numerical_gradient: param is a {type(param).__name__}; it must be "
+                              "the numpy array that loss_fn reads (it is perturbed in place)")
     flat = param.reshape(-1)
     if not np.shares_memory(flat, param):
-        raise ValueError("numerical_gradient: param must be a contiguous array (got a copy on reshape)")
+        raise CourseValueError("numerical_gradient: param must be a contiguous array (got a copy "
+                               "on reshape)")
     if indices is None:
         indices = np.arange(flat.size)
     grad = np.empty(len(indices))
     for n, i in enumerate(indices):
         saved = flat[i]
-        flat[i] = saved + eps
-        plus = float(loss_fn())
-        flat[i] = saved - eps
-        minus = float(loss_fn())
-        flat[i] = saved
+        try:
+            flat[i] = saved + eps
+            plus = _loss(loss_fn)
+            flat[i] = saved - eps
+            minus = _loss(loss_fn)
+        finally:
+            flat[i] = saved
         grad[n] = (plus - minus) / (2 * eps)
     return grad
 
@@ -93,15 +123,25 @@ def explain_mismatch(name: str, shape: tuple[int, ...], indices: np.ndarray, num
         Several lines, each starting with two spaces.
     """
     diff = np.abs(num - ana)
-    worst = int(np.argmax(diff))
+    worst = int(np.argmax(np.where(np.isnan(diff), np.inf, diff)))
     where = tuple(int(i) for i in np.unravel_index(indices[worst], shape))
+    agree = diff <= 1e-6 * (np.abs(num) + np.abs(ana)) + 1e-12  # False for NaN
     lines = [f"  worst entry {name}[{', '.join(map(str, where))}]: numeric {num[worst]:.6g}, "
              f"analytic {ana[worst]:.6g}, off by {diff[worst]:.3g}",
-             f"  {int(np.sum(diff > 1e-6 * (np.abs(num) + np.abs(ana)) + 1e-12))} of {len(num)} "
-             "entries checked disagree"]
-    if np.linalg.norm(ana) == 0:
+             f"  {int(np.sum(~agree))} of {len(num)} entries checked disagree"]
+    for label, values, why in (("analytic", ana, "NaN/inf in your gradient (a division by 0, "
+                                "an overflow in exp, log of 0?)"),
+                               ("numeric", num, "the loss is NaN/inf near these parameters "
+                                "(log of 0? an overflow in exp?)")):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            first = tuple(int(i) for i in np.unravel_index(indices[int(np.argmax(bad))], shape))
+            lines.append(f"  hint: {int(bad.sum())} {label} value(s) are NaN or inf, the first "
+                         f"at {name}[{', '.join(map(str, first))}]: {why}")
+    finite = np.isfinite(ana).all() and np.isfinite(num).all()
+    if finite and np.linalg.norm(ana) == 0:
         lines.append("  hint: the analytic gradient is all zeros (not computed, or overwritten?)")
-    elif np.linalg.norm(num) > 0:
+    elif finite and np.linalg.norm(num) > 0:
         ratio = float(ana @ num / (num @ num))
         if _array_error(num * ratio, ana) < 1e-4:
             lines.append(f"  hint: analytic = {ratio:.4g} x numeric everywhere: a wrong constant "
@@ -147,19 +187,35 @@ def gradcheck(loss_fn: Callable[[], float], params: Mapping[str, np.ndarray],
     CheckError
         Some array's relative error exceeds ``tol`` (with ``raise_on_error``).
     """
+    if not callable(loss_fn):
+        raise CourseTypeError(f"gradcheck: loss_fn is a {type(loss_fn).__name__}; pass a function "
+                              "of no argument, e.g. lambda: cross_entropy(forward(X, W, b), Y)")
+    for label, mapping in (("params", params), ("grads", grads)):
+        if not isinstance(mapping, Mapping):
+            raise CourseTypeError(f"gradcheck: {label} is {type(mapping).__name__}; expected a "
+                                  "dict from names to arrays (did a function forget to `return`?)")
     if set(params) != set(grads):
-        raise ValueError(f"gradcheck: parameters {sorted(params)} but gradients {sorted(grads)}")
+        raise CourseValueError(f"gradcheck: parameters {sorted(params)} but gradients "
+                               f"{sorted(grads)}")
+    base = _loss(loss_fn)
+    if not np.isfinite(base):
+        raise CourseValueError(f"gradcheck: loss_fn() returned {base} at the given parameters: "
+                               "fix the loss first (log of 0? an overflow in exp?)")
     rng = np.random.default_rng(seed)
     errors: dict[str, float] = {}
     failures: list[str] = []
     for name, param in params.items():
-        grad = np.asarray(grads[name])
+        if not isinstance(param, np.ndarray):
+            raise CourseTypeError(f"gradcheck: params[{name!r}] is {type(param).__name__}; it "
+                                  "must be the numpy array that loss_fn reads (it is perturbed "
+                                  "in place)")
+        grad = v.array(grads[name], f"the gradient of {name}", "gradcheck")
         if grad.shape != param.shape:
-            raise ValueError(f"gradcheck: gradient of {name} has shape {grad.shape}, "
-                             f"parameter has shape {param.shape}")
+            raise CourseValueError(f"gradcheck: gradient of {name} has shape {grad.shape}, "
+                                   f"parameter has shape {param.shape}")
         if param.dtype != np.float64:
-            raise ValueError(f"gradcheck: {name} is {param.dtype}; use float64 "
-                             "(param.astype(np.float64)) for a meaningful check")
+            raise CourseValueError(f"gradcheck: {name} is {param.dtype}; use float64 "
+                                   "(param.astype(np.float64)) for a meaningful check")
         indices = np.arange(param.size)
         if max_entries is not None and param.size > max_entries:
             indices = np.sort(rng.choice(param.size, size=max_entries, replace=False))

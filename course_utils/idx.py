@@ -11,8 +11,11 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+import zlib
 
 import numpy as np
+
+from .errors import DataAccessError, IdxFormatError, os_reason
 
 #: IDX dtype codes (third byte of the magic number) and their numpy types.
 IDX_DTYPES: dict[int, str] = {
@@ -23,10 +26,6 @@ IDX_DTYPES: dict[int, str] = {
     0x0D: ">f4",
     0x0E: ">f8",
 }
-
-
-class IdxFormatError(ValueError):
-    """The bytes are not a well-formed IDX file."""
 
 
 def parse_idx(buffer: bytes, *, source: str = "<bytes>") -> np.ndarray:
@@ -75,6 +74,37 @@ def parse_idx(buffer: bytes, *, source: str = "<bytes>") -> np.ndarray:
     return data.astype(dtype.newbyteorder("="), copy=True)
 
 
+def decode_idx(raw: bytes, *, source: str = "<bytes>", compressed: bool = False) -> np.ndarray:
+    """Decode the bytes of an IDX file, gzip-compressed or not.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    source : str, default="<bytes>"
+        Name used in error messages.
+    compressed : bool, default=False
+        True for a ``.gz`` file.
+
+    Returns
+    -------
+    array : ndarray
+        See :func:`parse_idx`.
+
+    Raises
+    ------
+    IdxFormatError
+        The bytes do not decompress, or are not a well-formed IDX file.
+    """
+    if compressed:
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise IdxFormatError(f"{source}: cannot be decompressed ({exc or type(exc).__name__}): "
+                                 "the file is truncated or corrupt") from None
+    return parse_idx(raw, source=source)
+
+
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file, gzip-compressed (``.gz``) or not.
 
@@ -87,12 +117,18 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     -------
     array : ndarray
         See :func:`parse_idx`.
+
+    Raises
+    ------
+    IdxFormatError
+        See :func:`decode_idx`.
+    DataAccessError
+        The file cannot be read (missing, permission denied, a folder...).
     """
     path = os.fspath(path)
-    opener = gzip.open if path.endswith(".gz") else open
     try:
-        with opener(path, "rb") as f:
-            buffer = f.read()
-    except (EOFError, gzip.BadGzipFile, OSError) as exc:
-        raise IdxFormatError(f"{path}: cannot be decompressed ({exc})") from exc
-    return parse_idx(buffer, source=path)
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise DataAccessError(f"cannot read {path}: {os_reason(exc)}") from None
+    return decode_idx(raw, source=path, compressed=path.endswith(".gz"))

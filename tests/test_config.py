@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from course_utils import config
@@ -46,3 +49,59 @@ def test_import_keras_restores_stderr(capfd):
 
     os.write(2, b"still visible\n")
     assert "still visible" in capfd.readouterr().err
+
+
+def test_torch_hint_asks_for_the_cpu_build(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    monkeypatch.setattr(config.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match="--index-url https://download.pytorch.org/whl/cpu"):
+        config.keras_backend()
+
+
+# import_keras with stand-in keras/tensorflow packages, in a fresh interpreter each time.
+FAKE_TF = "class config:\n    @staticmethod\n    def list_physical_devices():\n        return []\n"
+KERAS_FAILS = "import os\nos.write(2, b'native: this CPU lacks AVX\\n')\nraise ImportError('keras broke')\n"
+KERAS_DIES = "import os\nos.write(2, b'compiled to use AVX instructions\\n')\nos.abort()\n"
+KERAS_NOISY = "import os\nos.write(2, b'Could not find cuda drivers\\n')\n"
+
+
+def _import_keras_in_subprocess(tmp_path, keras_source: str):
+    import subprocess
+    import sys
+
+    fake = tmp_path / "fake"
+    for name, source in (("keras", keras_source), ("tensorflow", FAKE_TF)):
+        (fake / name).mkdir(parents=True, exist_ok=True)
+        (fake / name / "__init__.py").write_text(source)
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    repo = str(Path(config.__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=f"{fake}{os.pathsep}{repo}", KERAS_BACKEND="tensorflow",
+               TMPDIR=str(tmp_path / "tmp"))
+    code = ("from course_utils.config import import_keras\n"
+            "try:\n    import_keras()\nexcept ImportError as exc:\n    print('raised:', exc)\n")
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_import_keras_shows_what_a_failing_import_printed(tmp_path):
+    run = _import_keras_in_subprocess(tmp_path, KERAS_FAILS)
+    assert "raised: keras broke" in run.stdout
+    assert "native: this CPU lacks AVX" in run.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []  # the log is removed
+
+
+def test_import_keras_mutes_a_successful_import(tmp_path):
+    run = _import_keras_in_subprocess(tmp_path, KERAS_NOISY)
+    assert run.returncode == 0 and "cuda" not in run.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_import_keras_reports_a_process_that_died_importing(tmp_path):
+    died = _import_keras_in_subprocess(tmp_path, KERAS_DIES)
+    assert died.returncode != 0  # killed by abort(): nothing could be shown then
+    assert len(list((tmp_path / "tmp").iterdir())) == 1  # ... but the log stays
+    run = _import_keras_in_subprocess(tmp_path, KERAS_NOISY)
+    assert run.returncode == 0
+    assert "died while importing TensorFlow" in run.stderr
+    assert "compiled to use AVX instructions" in run.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []

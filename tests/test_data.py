@@ -116,3 +116,27 @@ def test_fleurs_body_needs_both_markers():
     body = data.fleurs_body("\ufeffheader\r\nCharles Baudelaire avait un ami  \r\n\r\n"
                             "End of the Project Gutenberg EBook\r\n")
     assert body == "Charles Baudelaire avait un ami\n"
+
+
+def test_cli_status_without_a_dataset_checks_all(isolated_data, capsys):
+    assert data.main(["status"]) == 1  # was an argparse error: invalid choice ['all']
+    out = capsys.readouterr().out
+    assert out.count("MISSING  ") == sum(len(files) for files in REGISTRY.values())
+    assert "MISSING  text/tinyshakespeare/input.txt" in out
+    assert not list(isolated_data.rglob("*"))  # status wrote nothing
+
+
+def test_cli_rejects_an_unknown_dataset_and_repeats_none(isolated_data, capsys):
+    with pytest.raises(SystemExit) as info:
+        data.main(["status", "mnist", "cifar"])
+    assert info.value.code == 2 and "unknown dataset 'cifar'" in capsys.readouterr().err
+    assert data.main(["status", "mnist", "mnist", "all"]) == 1
+    assert capsys.readouterr().out.count("MISSING  mnist/train-images") == 1
+
+
+def test_shared_pack_verifies_with_status(capsys):
+    """The real pack (CI's COURSE_DATA_DIR): every file verifies, nothing is MISSING."""
+    for name in REGISTRY:
+        present(name)
+    assert data.main(["status"]) == 0
+    assert "MISSING" not in capsys.readouterr().out

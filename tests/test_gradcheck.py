@@ -5,6 +5,7 @@ import pytest
 
 from course_utils import numpy_mlp
 from course_utils.check import CheckError
+from course_utils.errors import CourseError
 from course_utils.gradcheck import explain_mismatch, gradcheck, numerical_gradient
 
 
@@ -94,3 +95,79 @@ def test_gradcheck_rejects_bad_inputs():
 def test_explain_mismatch_names_position():
     text = explain_mismatch("W", (2, 3), np.array([0, 4]), np.array([1.0, 2.0]), np.array([1.0, 5.0]))
     assert "W[1, 1]" in text and "numeric 2" in text and "analytic 5" in text
+
+
+# --- bad input and NaN: a course error naming the value, never "0 entries disagree" ----------
+
+def _bad(**changes):
+    params, grads, loss = _quadratic_problem()
+    args = {"loss_fn": loss, "params": params, "grads": grads}
+    args.update({k: (v(params, grads, loss) if callable(v) and k != "loss_fn" else v)
+                 for k, v in changes.items()})
+    if "loss_fn" in changes and callable(changes["loss_fn"]):
+        args["loss_fn"] = changes["loss_fn"](params, grads, loss)
+    return lambda: gradcheck(args["loss_fn"], args["params"], args["grads"], verbose=False)
+
+
+GRADCHECK_BAD = {
+    "loss_fn returns None": (_bad(loss_fn=lambda p, g, loss: lambda: None), TypeError,
+                             ["loss_fn() returned None", "return"]),
+    "loss_fn returns per-example losses": (
+        _bad(loss_fn=lambda p, g, loss: lambda: np.full(4, loss())), ValueError,
+        ["shape (4,)", "one number"]),
+    "loss_fn returns a string": (_bad(loss_fn=lambda p, g, loss: lambda: "0.5"), TypeError,
+                                 ["str", "not a number"]),
+    "loss_fn not callable": (_bad(loss_fn=0.5), TypeError, ["loss_fn is a float"]),
+    "grads None": (_bad(grads=lambda p, g, loss: None), TypeError, ["grads is NoneType", "return"]),
+    "one gradient None": (_bad(grads=lambda p, g, loss: dict(g, A=None)), TypeError,
+                          ["the gradient of A is None"]),
+    "param a list": (_bad(params=lambda p, g, loss: dict(p, c=p["c"].tolist())), TypeError,
+                     ["params['c'] is list", "perturbed in place"]),
+    "loss NaN at the start": (_bad(loss_fn=lambda p, g, loss: lambda: float("nan")), ValueError,
+                              ["returned nan", "log of 0"]),
+    "gradients a list of arrays": (_bad(grads=lambda p, g, loss: list(g.values())), TypeError,
+                                   ["grads is list"]),
+}
+
+
+@pytest.mark.parametrize("case", list(GRADCHECK_BAD))
+def test_gradcheck_bad_input_is_a_course_error(case):
+    call, expected, words = GRADCHECK_BAD[case]
+    with pytest.raises(expected) as info:
+        call()
+    assert isinstance(info.value, CourseError)
+    assert all(w in str(info.value) for w in words), str(info.value)
+
+
+def test_nan_in_the_analytic_gradient_is_named_not_counted_as_agreement(capsys):
+    params, grads, loss = _quadratic_problem()
+    bad = dict(grads, A=grads["A"].copy())
+    bad["A"][2, 1] = np.nan
+    with pytest.raises(CheckError) as info:
+        gradcheck(loss, params, bad)
+    errors = gradcheck(loss, params, bad, raise_on_error=False, verbose=False)
+    assert errors["A"] == np.inf and errors["c"] < 1e-8  # inf, so max() and <= tol both fail
+    text = str(info.value)
+    assert "0 of" not in text and "1 of 12 entries checked disagree" in text
+    assert "1 analytic value(s) are NaN or inf, the first at A[2, 1]" in text
+
+
+def test_loss_nan_near_the_parameters_is_explained():
+    params = {"w": np.array([1e-7, 1.0])}
+
+    def loss():  # log of a negative number once w[0] - eps < 0
+        with np.errstate(invalid="ignore"):
+            return float(np.sum(np.log(params["w"])))
+
+    errors = gradcheck(loss, params, {"w": 1 / params["w"]}, raise_on_error=False, verbose=False)
+    assert errors["w"] == np.inf
+    with pytest.raises(CheckError, match=r"numeric value\(s\) are NaN or inf, the first at w\[0\]"):
+        gradcheck(loss, params, {"w": 1 / params["w"]}, eps=1e-6, verbose=False)
+    np.testing.assert_array_equal(params["w"], [1e-7, 1.0])  # restored
+
+
+def test_numerical_gradient_restores_the_entry_when_loss_fn_fails():
+    param = np.array([1.0, 2.0])
+    with pytest.raises(TypeError, match="returned None"):
+        numerical_gradient(lambda: None, param)
+    np.testing.assert_array_equal(param, [1.0, 2.0])

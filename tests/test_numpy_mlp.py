@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course_utils import numpy_mlp as m
+from course_utils.errors import CourseError
 
 
 def test_one_hot_and_errors():
@@ -85,3 +86,167 @@ def test_sgd_epoch_learns_a_tiny_problem_in_float32():
     assert params["W_h"].dtype == np.float32
     assert m.mlp_loss(X, Y, params) < before / 2
     assert m.accuracy(m.mlp_forward(X, params)[1], labels) > 0.9
+
+
+# --- bad input: a course error naming the argument, never a silently wrong number -----------
+
+_rng = np.random.default_rng(0)
+X5 = _rng.random((5, 4))
+W5, B5 = _rng.normal(size=(4, 3)), _rng.normal(size=3)
+LAB5 = np.array([0, 2, 1, 1, 0])
+Y5 = m.one_hot(LAB5, 3, dtype=float)
+S5 = X5 @ W5 + B5
+P5 = m.softmax(S5)
+PAR5 = m.init_mlp(4, 6, 3, "gaussian", std=0.5, seed=1, dtype=np.float64)
+H5, YH5 = m.mlp_forward(X5, PAR5)
+
+
+def _with(**changes):
+    return dict(PAR5, **changes)
+
+
+# (call, expected error class, words the message must hold)
+BAD_CALLS = {
+    "one_hot labels (N, 1)": (lambda: m.one_hot(LAB5[:, None], 3), ValueError, ["labels", "ravel"]),
+    "one_hot of one-hot rows": (lambda: m.one_hot(Y5, 3), ValueError, ["one-hot", "argmax"]),
+    "one_hot fractional labels": (lambda: m.one_hot(LAB5 + 0.5, 3), ValueError,
+                                  ["labels", "0.5", "not a class number"]),
+    "one_hot NaN label": (lambda: m.one_hot(np.array([0.0, np.nan]), 3), ValueError, ["nan"]),
+    "one_hot None": (lambda: m.one_hot(None, 3), TypeError, ["labels is None", "return"]),
+    "one_hot label too large": (lambda: m.one_hot(np.array([0, 5]), 3), ValueError, ["outside"]),
+    "one_hot negative label": (lambda: m.one_hot(np.array([-1, 1]), 3), ValueError, ["outside"]),
+    "one_hot num_classes 0": (lambda: m.one_hot(LAB5, 0), ValueError, ["num_classes=0"]),
+    "one_hot num_classes float": (lambda: m.one_hot(LAB5, 3.5), ValueError, ["num_classes=3.5"]),
+    "one_hot a string": (lambda: m.one_hot("0123", 4), TypeError, ["labels", "str"]),
+    "one_hot a single label": (lambda: m.one_hot(np.int64(2), 3), ValueError, ["(N,)"]),
+    "softmax None": (lambda: m.softmax(None), TypeError, ["S is None", "return"]),
+    "softmax 1-D scores": (lambda: m.softmax(S5[0]), ValueError, ["S[None, :]"]),
+    "softmax 3-D scores": (lambda: m.softmax(S5[None]), ValueError, ["(1, 5, 3)"]),
+    "softmax ragged list": (lambda: m.softmax([[1.0, 2.0], [3.0]]), TypeError, ["different lengths"]),
+    "softmax strings": (lambda: m.softmax(np.array([["a", "b"]])), TypeError, ["dtype <U1"]),
+    "sigmoid None": (lambda: m.sigmoid(None), TypeError, ["U is None"]),
+    "sigmoid a dict": (lambda: m.sigmoid({"U": 1}), TypeError, ["dict"]),
+    "cross_entropy swapped": (lambda: m.cross_entropy(Y5, P5), ValueError, ["swapped"]),
+    "cross_entropy integer labels": (lambda: m.cross_entropy(P5, LAB5), ValueError, ["Y", "one_hot"]),
+    "cross_entropy labels (N, 1)": (lambda: m.cross_entropy(P5, LAB5[:, None]), ValueError,
+                                    ["Y", "one_hot"]),
+    "cross_entropy scores": (lambda: m.cross_entropy(S5, Y5), ValueError, ["Y_hat", "softmax"]),
+    "cross_entropy NaN": (lambda: m.cross_entropy(np.where(P5 > 0.5, np.nan, P5), Y5), ValueError,
+                          ["Y_hat", "NaN"]),
+    "cross_entropy shapes": (lambda: m.cross_entropy(P5, np.c_[Y5, np.zeros(5)]), ValueError,
+                             ["differ"]),
+    "cross_entropy Y not one-hot": (lambda: m.cross_entropy(P5, 2 * Y5), ValueError,
+                                    ["Y ", "one-hot"]),
+    "cross_entropy None": (lambda: m.cross_entropy(None, Y5), TypeError, ["Y_hat is None"]),
+    "accuracy labels (N, 1)": (lambda: m.accuracy(P5, LAB5[:, None]), ValueError, ["ravel"]),
+    "accuracy one-hot labels": (lambda: m.accuracy(P5, Y5), ValueError, ["argmax(axis=1)"]),
+    "accuracy swapped": (lambda: m.accuracy(LAB5, P5), ValueError, ["Y_hat", "swapped"]),
+    "accuracy too few labels": (lambda: m.accuracy(P5, LAB5[:4]), ValueError, ["4 labels for 5"]),
+    "accuracy label out of range": (lambda: m.accuracy(P5, LAB5 + 1), ValueError, ["outside"]),
+    "accuracy fractional labels": (lambda: m.accuracy(P5, LAB5 + 0.5), ValueError,
+                                   ["labels", "not a class number"]),
+    "accuracy None": (lambda: m.accuracy(None, LAB5), TypeError, ["Y_hat is None"]),
+    "accuracy 3-D": (lambda: m.accuracy(P5[None], LAB5), ValueError, ["(1, 5, 3)"]),
+    "lr_forward images not flattened": (lambda: m.lr_forward(X5.reshape(5, 2, 2), W5, B5),
+                                        ValueError, ["X", "reshape(len(X), -1)"]),
+    "lr_forward raw uint8 pixels": (lambda: m.lr_forward((X5 * 255).astype(np.uint8), W5, B5),
+                                    ValueError, ["uint8", "/ 255"]),
+    "lr_forward W transposed": (lambda: m.lr_forward(X5, W5.T, B5), ValueError, ["W", "transposed"]),
+    "lr_forward bias (K, 1)": (lambda: m.lr_forward(X5, W5, B5[:, None]), ValueError,
+                               ["b", "(3, 1)", "b.ravel()"]),
+    "lr_forward bias wrong size": (lambda: m.lr_forward(X5, W5, np.zeros(4)), ValueError,
+                                   ["b", "np.zeros(3)"]),
+    "lr_forward None": (lambda: m.lr_forward(None, W5, B5), TypeError, ["X is None"]),
+    "lr_forward one example 1-D": (lambda: m.lr_forward(X5[0], W5, B5), ValueError, ["X[None, :]"]),
+    "lr_gradients swapped": (lambda: m.lr_gradients(X5, P5, Y5), ValueError, ["swapped"]),
+    "lr_gradients integer labels": (lambda: m.lr_gradients(X5, LAB5, P5), ValueError, ["one_hot"]),
+    "lr_gradients scores": (lambda: m.lr_gradients(X5, Y5, S5), ValueError, ["softmax"]),
+    "lr_gradients rows differ": (lambda: m.lr_gradients(X5[:4], Y5, P5), ValueError, ["(4, 3)"]),
+    "lr_gradients None": (lambda: m.lr_gradients(X5, Y5, None), TypeError, ["Y_hat is None"]),
+    "init_mlp scheme": (lambda: m.init_mlp(2, 2, 2, "he"), ValueError, ["scheme='he'"]),
+    "init_mlp zero hidden": (lambda: m.init_mlp(4, 0, 3), ValueError, ["n_hidden=0"]),
+    "init_mlp float size": (lambda: m.init_mlp(784.0, 100, 10), ValueError, ["n_in=784.0"]),
+    "mlp_forward params None": (lambda: m.mlp_forward(X5, None), TypeError, ["params", "init_mlp"]),
+    "mlp_forward params a list": (lambda: m.mlp_forward(X5, list(PAR5.values())), TypeError,
+                                  ["params is list"]),
+    "mlp_forward missing key": (lambda: m.mlp_forward(X5, {"W_h": PAR5["W_h"]}), ValueError,
+                                ["lacks b_h, W_y, b_y"]),
+    "mlp_forward bias (H, 1)": (lambda: m.mlp_forward(X5, _with(b_h=PAR5["b_h"][:, None])),
+                                ValueError, ["params['b_h']", "ravel"]),
+    "mlp_forward W_h for other X": (lambda: m.mlp_forward(X5[:, :3], PAR5), ValueError,
+                                    ["params['W_h']", "X has 3 columns"]),
+    "mlp_forward W_y not matching": (lambda: m.mlp_forward(X5, _with(W_y=np.zeros((5, 3)))),
+                                     ValueError, ["params['W_y']", "6 hidden units"]),
+    "mlp_forward not flattened": (lambda: m.mlp_forward(X5.reshape(5, 2, 2), PAR5), ValueError,
+                                  ["reshape"]),
+    "mlp_forward a weight None": (lambda: m.mlp_forward(X5, _with(W_y=None)), TypeError,
+                                  ["params['W_y'] is None"]),
+    "mlp_loss integer labels": (lambda: m.mlp_loss(X5, LAB5, PAR5), ValueError, ["one_hot"]),
+    "mlp_loss wrong K": (lambda: m.mlp_loss(X5, np.c_[Y5, np.zeros(5)], PAR5), ValueError,
+                         ["expected (5, 3)"]),
+    "mlp_backward Y, Y_hat swapped": (lambda: m.mlp_backward(X5, YH5, H5, Y5, PAR5), ValueError,
+                                      ["swapped"]),
+    "mlp_backward H, Y_hat swapped": (lambda: m.mlp_backward(X5, Y5, YH5, H5, PAR5), ValueError,
+                                      ["Y_hat"]),
+    "mlp_backward bias (K, 1)": (lambda: m.mlp_backward(X5, Y5, H5, YH5,
+                                                        _with(b_y=PAR5["b_y"][:, None])),
+                                 ValueError, ["params['b_y']", "ravel"]),
+    "mlp_sgd_epoch integer labels": (lambda: m.mlp_sgd_epoch(X5, LAB5, dict(PAR5), eta=0.1),
+                                     ValueError, ["Y", "one_hot"]),
+    "mlp_sgd_epoch integer weights": (lambda: m.mlp_sgd_epoch(
+        X5, Y5, _with(W_h=np.zeros((4, 6), int)), eta=0.1), TypeError, ["params['W_h']", "float"]),
+    "mlp_sgd_epoch eta None": (lambda: m.mlp_sgd_epoch(X5, Y5, dict(PAR5), eta=None), ValueError,
+                               ["eta=None"]),
+    "mlp_sgd_epoch eta NaN": (lambda: m.mlp_sgd_epoch(X5, Y5, dict(PAR5), eta=float("nan")),
+                              ValueError, ["eta=nan"]),
+    "mlp_sgd_epoch batch 0": (lambda: m.mlp_sgd_epoch(X5, Y5, dict(PAR5), eta=0.1, batch_size=0),
+                              ValueError, ["batch_size=0"]),
+    "mlp_sgd_epoch not flattened": (lambda: m.mlp_sgd_epoch(X5.reshape(5, 2, 2), Y5, dict(PAR5),
+                                                            eta=0.1), ValueError, ["reshape"]),
+    "mlp_sgd_epoch NaN targets": (lambda: m.mlp_sgd_epoch(X5, Y5 * np.nan, dict(PAR5), eta=0.1),
+                                  ValueError, ["NaN"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CALLS))
+def test_bad_input_is_a_course_error_naming_it(case):
+    call, expected, words = BAD_CALLS[case]
+    with pytest.raises(expected) as info:
+        result = call()
+        pytest.fail(f"{case}: silently returned {result!r}")
+    assert isinstance(info.value, CourseError), f"{case}: {type(info.value).__name__}: {info.value}"
+    message = str(info.value)
+    assert all(w in message for w in words), f"{case}: {words} not all in: {message}"
+
+
+# Inputs that used to give wrong numbers or crash deep in numpy, and are right now.
+EDGE_CALLS = {
+    "accuracy of a perfect classifier": (lambda: m.accuracy(Y5, LAB5), 1.0),
+    "softmax of uint8 scores": (lambda: m.softmax(np.array([[0, 3]], np.uint8)),
+                                m.softmax(np.array([[0.0, 3.0]]))),
+    "sigmoid of uint8": (lambda: m.sigmoid(np.array([3], np.uint8)), m.sigmoid(np.array([3.0]))),
+    "softmax of a list": (lambda: m.softmax([[1.0, 2.0]]), m.softmax(np.array([[1.0, 2.0]]))),
+    "cross_entropy of lists": (lambda: m.cross_entropy([[0.1, 0.8, 0.1]], [[0, 1, 0]]),
+                               -np.log(0.8 + 1e-12)),
+    "one_hot of a list": (lambda: m.one_hot([2, 0], 3), np.array([[0, 0, 1], [1, 0, 0]])),
+    "one_hot of booleans": (lambda: m.one_hot(np.array([True, False]), 2), np.array([[0, 1], [1, 0]])),
+    "one_hot of whole floats": (lambda: m.one_hot(np.array([2.0, 0.0]), 3),
+                                np.array([[0, 0, 1], [1, 0, 0]])),
+    "accuracy with float labels": (lambda: m.accuracy(Y5, LAB5 * 1.0), 1.0),
+    "bias (1, K) broadcasts like (K,)": (lambda: m.lr_forward(X5, W5, B5[None, :]), P5),
+    "cross_entropy with soft targets": (lambda: m.cross_entropy(P5, P5),
+                                        float(-np.sum(P5 * np.log(P5 + 1e-12)) / 5)),
+}
+
+
+@pytest.mark.parametrize("case", list(EDGE_CALLS))
+def test_awkward_but_valid_input_gives_the_right_value(case):
+    call, expected = EDGE_CALLS[case]
+    np.testing.assert_allclose(call(), expected, rtol=1e-12)
+
+
+def test_sgd_epoch_checks_once_and_still_updates_in_place():
+    params = m.init_mlp(4, 6, 3, "xavier", seed=0)
+    W_h = params["W_h"]
+    m.mlp_sgd_epoch(X5.astype(np.float32), Y5, params, eta=0.5, batch_size=2)
+    assert params["W_h"] is W_h and params["W_h"].dtype == np.float32
