@@ -145,7 +145,7 @@ def examine(entry: DataFile, path: Path) -> Copy:
     except OSError as exc:
         return Copy(path, "unreadable", os_reason(exc))
     try:
-        entry.verify_bytes(data, source=str(path))
+        entry.verify_bytes(data, source="")  # the messages name the path themselves
     except ChecksumError as exc:
         return Copy(path, "corrupt", str(exc))
     return Copy(path, "ok", data=data)
@@ -163,7 +163,7 @@ def advice(entry: DataFile) -> str:
         return text + ("\nor ask your instructor for the course's offline data pack and set "
                        "COURSE_DATA_DIR to its folder (see README.md, 'Offline data pack').")
     if problem is not None:
-        return text + f"\n(COURSE_DATA_DIR={pack} is ignored: see the warning about it above.)"
+        return text + f"\n(COURSE_DATA_DIR={pack} is ignored: it is misconfigured, as reported above.)"
     return text
 
 
