@@ -79,7 +79,9 @@ def pack_problem(pack: Path) -> str | None:
 
 def _pack_problem(pack: Path, top: set[str], inner: set[str]) -> str | None:
     if not pack.exists():
-        return f"COURSE_DATA_DIR={pack} does not exist"
+        relative = ("" if pack.is_absolute() else f" (a relative path, read from the current "
+                    f"folder {Path.cwd()}: use an absolute path)")
+        return f"COURSE_DATA_DIR={pack} does not exist{relative}"
     if not pack.is_dir():
         return f"COURSE_DATA_DIR={pack} is a file, not a folder"
     names = {p.name for p in pack.iterdir()}
