@@ -104,7 +104,7 @@ class DataFile:
         got = hashlib.sha256(data).hexdigest()
         if got == self.sha256:
             return
-        message = f"{source}: sha256 {got}, expected {self.sha256}"
+        message = (f"{source}: " if source else "") + f"sha256 {got}, expected {self.sha256}"
         if self.body_sha256 is not None:
             try:
                 text = data.decode("utf-8-sig")
@@ -264,7 +264,7 @@ def _report_partials(entry: DataFile, *, clean: bool) -> None:
         except OSError:
             size = "size unknown"
         who = ("left by an interrupted download: the next `fetch` removes it"
-               if partial_is_stale(part, dest) else "being written by another process")
+               if partial_is_stale(part, dest) else "may belong to a download in progress")
         print(f"partial  {part}  ({size}, {who})")
 
 

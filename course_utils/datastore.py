@@ -79,7 +79,9 @@ def pack_problem(pack: Path) -> str | None:
 
 def _pack_problem(pack: Path, top: set[str], inner: set[str]) -> str | None:
     if not pack.exists():
-        return f"COURSE_DATA_DIR={pack} does not exist"
+        relative = ("" if pack.is_absolute() else f" (a relative path, read from the current "
+                    f"folder {Path.cwd()}: use an absolute path)")
+        return f"COURSE_DATA_DIR={pack} does not exist{relative}"
     if not pack.is_dir():
         return f"COURSE_DATA_DIR={pack} is a file, not a folder"
     names = {p.name for p in pack.iterdir()}
@@ -145,7 +147,7 @@ def examine(entry: DataFile, path: Path) -> Copy:
     except OSError as exc:
         return Copy(path, "unreadable", os_reason(exc))
     try:
-        entry.verify_bytes(data, source=str(path))
+        entry.verify_bytes(data, source="")  # the messages name the path themselves
     except ChecksumError as exc:
         return Copy(path, "corrupt", str(exc))
     return Copy(path, "ok", data=data)
@@ -163,7 +165,7 @@ def advice(entry: DataFile) -> str:
         return text + ("\nor ask your instructor for the course's offline data pack and set "
                        "COURSE_DATA_DIR to its folder (see README.md, 'Offline data pack').")
     if problem is not None:
-        return text + f"\n(COURSE_DATA_DIR={pack} is ignored: see the warning about it above.)"
+        return text + f"\n(COURSE_DATA_DIR={pack} is ignored: it is misconfigured, as reported above.)"
     return text
 
 

@@ -87,8 +87,8 @@ def _datasets(download: bool) -> list[Finding]:
                 locate(entry, download=download)
             except CourseDataError as exc:
                 problems.append(str(exc))
-        note = (f"; {partials} partial download(s) left in the cache "
-                "(`python -m course_utils.data fetch` removes them)" if partials else "")
+        note = (f"; {partials} partial download(s) in the cache (listed by "
+                "`python -m course_utils.data status`)" if partials else "")
         if not problems:
             findings.append(Finding(f"data: {name}", True, "present, sha256 verified" + note))
         else:

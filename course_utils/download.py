@@ -288,8 +288,8 @@ def download_with_mirrors(urls: Sequence[str], dest: Path, verify: Verifier, *,
         try:
             download_one(url, dest, verify, timeout=timeout, deadline=deadline, progress=progress)
             return failures
-        except (OSError, ChecksumError, http.client.HTTPException) as exc:
-            failures.append(f"{url}: {_describe(exc)}")
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # ValueError: ChecksumError,
+            failures.append(f"{url}: {_describe(exc)}")               # or a malformed redirect
     raise OSError("every source failed:\n  " + "\n  ".join(failures))
 
 

@@ -46,3 +46,9 @@ def test_locate_without_download_writes_nothing(isolated_data):
     with pytest.raises(data.DataUnavailableError, match="is missing"):
         datastore.locate(entry, download=False)
     assert not isolated_data.exists()
+
+
+def test_a_relative_pack_path_is_explained(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    problem = datastore.pack_problem(datastore.Path("../shared/data"))
+    assert "does not exist (a relative path" in problem and str(tmp_path) in problem
