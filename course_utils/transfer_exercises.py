@@ -76,6 +76,8 @@ def _run_race(race_fn: Callable, x: np.ndarray, y: np.ndarray, max_epochs: int) 
         if model.compiled and loss is None:
             hint = (f"the loss {model.loss!r} does not take integer labels: "
                     "use sparse_categorical_crossentropy")
+        elif "batch_size" in str(exc):
+            hint = "pass batch_size=100"
         elif "accuracy" in str(exc) or isinstance(exc, KeyError):
             hint = "the training accuracy must be logged: compile with metrics=['accuracy']"
         check_that(False, f"race(model, x, y, {max_epochs}) raised {type(exc).__name__}: {str(exc)[:160]}",
@@ -152,8 +154,11 @@ def check_optimizers(make: Callable[[], Any]) -> None:
         check_that(name == cls, f"{key!r}: {name}, expected {cls}")
         check_close(f"{key!r} learning rate", got_lr, lr, rtol=1e-6)
         if momentum is not None:
-            hint = "momentum=0.9 is missing" if momentum and not got_momentum else ""
-            check_close(f"{key!r} momentum", got_momentum or 0.0, momentum, atol=1e-12, hint=hint)
+            got_momentum = got_momentum or 0.0
+            check_that(abs(got_momentum - momentum) < 1e-9,
+                       f"{key!r} momentum: {got_momentum:g}, expected {momentum:g}",
+                       hint="momentum=0.9 is missing" if momentum and not got_momentum else
+                       "plain SGD has no momentum" if not momentum else "")
     shared = [k for k in OPTIMIZERS if first[k] is second[k]]
     check_that(not shared, f"two calls return the same optimiser objects for {shared}",
                hint="create them inside make_optimizers: an optimiser serves one model only")

@@ -39,6 +39,11 @@ def race_variant(optimizer=lambda: keras.optimizers.SGD(learning_rate=0.1),
     return race
 
 
+def no_batch_size(model, x, y, max_epochs):
+    model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return fit(model, x, y, epochs=max_epochs, callbacks=[stop_at("accuracy", TARGET)], verbose=0)
+
+
 MISTAKES_0A = {
     "learning rate 0.01": (race_variant(optimizer=lambda: keras.optimizers.SGD(0.01)), "learning rate"),
     "Adam": (race_variant(optimizer=lambda: keras.optimizers.Adam(0.1)), "expected SGD"),
@@ -49,6 +54,7 @@ MISTAKES_0A = {
     "mean squared error": (race_variant(loss="mse"), "'mse' does not take integer labels"),
     "no accuracy metric": (race_variant(metrics=()), "metrics=['accuracy']"),
     "max_epochs ignored": (race_variant(epochs=10), "epochs=max_epochs"),
+    "batch_size not given to course_utils.training.fit": (no_batch_size, "batch_size=100"),
     "returns the History object": (race_variant(history=False), ".history"),
 }
 
