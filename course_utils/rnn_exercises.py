@@ -71,7 +71,8 @@ def check_text(raw: str, text: Any, vocab: Any, ids: Any) -> None:
     check_that(len(vocab) == len(set(text)),
                f"vocab: {len(vocab)} characters, the text has {len(set(text))} distinct ones")
     ordered = vocab == sorted(vocab)
-    check_that(ordered, f"vocab: {'' if ordered else 'not '}sorted, expected sorted", hint="sorted(set(text))")
+    check_that(ordered, f"vocab: {'' if ordered else 'not '}sorted, expected sorted",
+               hint="sorted(set(text))")
     check_shape("ids", ids, (len(text),))
     ids = np.asarray(ids)
     check_that(np.issubdtype(ids.dtype, np.integer), f"ids: dtype {ids.dtype}, expected integers",

@@ -211,11 +211,13 @@ MISTAKES_3B = {
     "SimpleRNN instead of LSTM": (lambda: _lstm(keras.layers.Embedding(V, 16), keras.layers.SimpleRNN(128)),
                                   "asks for keras.layers.LSTM"),
     "no Embedding (one-hot)": (lambda: _lstm(keras.layers.LSTM(128), inp=(L, V)), "reads character ids"),
-    "Embedding of 32": (lambda: _lstm(keras.layers.Embedding(V, 32), keras.layers.LSTM(128)), "expected Embedding"),
+    "Embedding of 32": (lambda: _lstm(keras.layers.Embedding(V, 32), keras.layers.LSTM(128)),
+                        "expected Embedding"),
     "softmax missing": (lambda: _lstm(keras.layers.Embedding(V, 16), keras.layers.LSTM(128), act=None),
                         "expected softmax"),
     "return_sequences=True": (lambda: _lstm(keras.layers.Embedding(V, 16),
-                                            keras.layers.LSTM(128, return_sequences=True)), "last state only"),
+                                            keras.layers.LSTM(128, return_sequences=True)),
+                              "last state only"),
     "256 units": (lambda: _lstm(keras.layers.Embedding(V, 16), keras.layers.LSTM(256)), "expected 128"),
 }
 
@@ -227,10 +229,12 @@ def test_reference_models_pass():
 
 def test_models_written_another_way_pass():
     inputs = keras.Input((L, V))
-    srnn = keras.Model(inputs, keras.layers.Dense(V, activation="softmax")(keras.layers.SimpleRNN(128)(inputs)))
+    hidden = keras.layers.SimpleRNN(128)(inputs)
+    srnn = keras.Model(inputs, keras.layers.Dense(V, activation="softmax")(hidden))
     rx.check_simple_rnn(_compiled(srnn, optimizer="rmsprop"), L, V)
-    rx.check_lstm(_compiled(keras.Sequential([keras.Input((L,)), keras.layers.Embedding(V, 16),
-                                              keras.layers.LSTM(128), keras.layers.Dense(V, "softmax")])), L, V)
+    lstm = keras.Sequential([keras.Input((L,)), keras.layers.Embedding(V, 16), keras.layers.LSTM(128),
+                             keras.layers.Dense(V, "softmax")])
+    rx.check_lstm(_compiled(lstm), L, V)
 
 
 @pytest.mark.parametrize("mistake", MISTAKES_3A)
@@ -267,14 +271,15 @@ def _mix(m, bpc=None, choose=None):
 
 
 MISTAKES_4 = {
-    "in nats": (lambda m: _mix(m, [np.log(2) * bits_per_char(mixture(m[0], m[1], w), m[2]) for w in m[3]]), "nats"),
+    "in nats": (lambda m: _mix(m, [np.log(2) * bits_per_char(mixture(m[0], m[1], w), m[2]) for w in m[3]]),
+                "nats"),
     "weight on the n-gram": (lambda m: _mix(m, [bits_per_char(mixture(m[1], m[0], w), m[2]) for w in m[3]]),
                              "weight is on the n-gram"),
     "index, not weight": (lambda m: _mix(m, choose=lambda v, i: i), "index into weights"),
     "argmax": (lambda m: _mix(m, choose=lambda v, i: float(m[3][int(np.argmax(v))])), "lowest"),
     "mixture of log-probabilities": (lambda m: _mix(m, [float(-np.mean(
-        w * np.log2(m[0][np.arange(300), m[2]]) + (1 - w) * np.log2(m[1][np.arange(300), m[2]]))) for w in m[3]]),
-        None),
+        w * np.log2(m[0][np.arange(300), m[2]]) + (1 - w) * np.log2(m[1][np.arange(300), m[2]])))
+        for w in m[3]]), None),
     "bpc as a dict": (lambda m: ({float(w): b for w, b in zip(m[3], _mix(m)[0], strict=True)}, _mix(m)[1]),
                       "dict"),
 }
@@ -331,7 +336,8 @@ def test_reference_next_probs_pass(long_model):
 def test_next_probs_written_another_way_pass(long_model):
     model, reference, ids = long_model
     ops = keras.ops
-    rx.check_next_probs(lambda w: ops.convert_to_numpy(model(w))[:, w.shape[1] - 1, :], CTX, reference, CTX, ids, V)
+    rx.check_next_probs(lambda w: ops.convert_to_numpy(model(w))[:, w.shape[1] - 1, :], CTX, reference, CTX,
+                        ids, V)
 
 
 @pytest.mark.parametrize("mistake", MISTAKES_5)
