@@ -320,7 +320,7 @@ def long_model():
 
 MISTAKES_5 = {
     "every position": (lambda m: (m.predict_on_batch, CTX), "keep the last one"),
-    "first position": (lambda m: (lambda w: m.predict_on_batch(w)[:, 0], CTX), None),
+    "first position": (lambda m: (lambda w: m.predict_on_batch(w)[:, 0], CTX), "after the first character"),
     "no batch axis": (lambda m: (lambda w: m.predict_on_batch(w)[0, -1], CTX), "batch axis"),
     "argmax one-hot": (lambda m: (lambda w: np.eye(V)[m.predict_on_batch(w)[:, -1].argmax(axis=1)], CTX),
                        "one-hot argmax"),
