@@ -34,6 +34,17 @@ def _same(a: Any, b: Any, rtol: float = 1e-6) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=1e-12))
 
 
+def _call(name: str, fn: Callable, *args: Any, hint: str = "") -> Any:
+    """``fn(*args)``; an exception it raises becomes a CheckError naming the call (not a deep traceback)."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the student's code failed: say where, and what to look at
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        check_that(False, f"{name} raised {type(exc).__name__}: {first}", hint=hint)
+
+
 # --- Exercise 1a --------------------------------------------------------------------------------
 def _text_hint(text: str, raw: str, want: str) -> str:
     if text != text.lower():
@@ -88,7 +99,7 @@ def check_windows(make_windows: Callable[[np.ndarray, int], Any]) -> None:
     for seqlen in (4, 3):
         ids = np.arange(100, 115)
         before = ids.copy()
-        out = make_windows(ids, seqlen)
+        out = _call(f"make_windows(ids, {seqlen})", make_windows, ids, seqlen)
         check_unchanged(f"make_windows(ids, {seqlen}): argument ids", before, ids)
         check_that(isinstance(out, tuple) and len(out) == 2,
                    f"make_windows(ids, {seqlen}): returned a {type(out).__name__}, expected a pair (X, y)",
@@ -257,7 +268,8 @@ def check_next_probs(next_probs: Callable[[np.ndarray], Any], context: Any,
     for start in (0, 7):
         window = np.asarray(ids[start:start + expected_context])[None]
         before = window.copy()
-        got = next_probs(window)
+        got = _call("next_probs(window)", next_probs, window,
+                    hint="the SimpleRNN reads one-hot vectors, one_hot[window]; lstm and long_lstm read ids")
         check_unchanged("next_probs(window): argument window", before, window)
         got = as_number_array("next_probs(window)", got)
         want = np.asarray(reference(window), dtype=np.float64)

@@ -324,6 +324,8 @@ MISTAKES_5 = {
     "no batch axis": (lambda m: (lambda w: m.predict_on_batch(w)[0, -1], CTX), "batch axis"),
     "argmax one-hot": (lambda m: (lambda w: np.eye(V)[m.predict_on_batch(w)[:, -1].argmax(axis=1)], CTX),
                        "one-hot argmax"),
+    "model fed what it does not read": (lambda m: (lambda w: m.predict_on_batch(np.eye(V)[w][:, :, :3]), CTX),
+                                        "raised"),
     "context of the windowed models": (lambda m: (ref.next_probs_fn(m, every_position=True), 10), "context"),
 }
 
