@@ -85,6 +85,8 @@ def fit_key(model, x, y, fit_args: dict[str, Any], callbacks: list) -> str | Non
                                 if optimizer is not None and optimizer.built else None),
             "compile": fingerprint.rename(fingerprint.describe([model.get_compile_config(), model.loss])),
             "fit": fingerprint.describe(fit_args), "callbacks": fingerprint.describe(callbacks),
+            # Unseeded (seed=None), the run starts from the generators' current state.
+            "rng": fingerprint.describe(_rng_state()) if fit_args.get("seed", 0) is None else None,
             "data": fingerprint.describe([x, y])}
         return fingerprint.digest(parts)
     except Exception as exc:  # noqa: BLE001 - never let the cache stop a training

@@ -119,6 +119,17 @@ def test_editing_a_student_layer_class_trains_again(models_dir, capsys):
     assert HIT not in train(capsys, model=make_model(extra=student_layer(" + 0.0")))[2]
 
 
+def test_an_unseeded_fit_keys_on_the_random_state(models_dir, capsys):
+    def unseeded(state):
+        model = make_model()  # seeds everything itself
+        np.random.seed(state)
+        return train(capsys, model=model, seed=None)[2]
+
+    assert HIT not in unseeded(5)
+    assert HIT in unseeded(5)
+    assert HIT not in unseeded(6)
+
+
 def test_fast_and_full_mode_never_share(models_dir, capsys, monkeypatch):
     train(capsys)
     monkeypatch.setenv("COURSE_FAST", "1")
