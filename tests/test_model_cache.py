@@ -306,3 +306,14 @@ def test_cached_call_follows_the_globals_a_function_reads(models_dir, capsys):
     namespace["W"] = np.ones(3)
     np.testing.assert_array_equal(model_cache.cached_call(f, X), X @ np.ones(3))
     assert "f: loaded from cache" in capsys.readouterr().out
+
+
+def test_cached_call_follows_a_keras_model_it_reads(models_dir, capsys):
+    model = make_model()
+    namespace = {"__name__": "__main__", "model": model}
+    exec("def predict(x):\n    return model.predict(x, verbose=0)\n", namespace)  # noqa: S102
+    first = model_cache.cached_call(namespace["predict"], X)
+    assert HIT in (model_cache.cached_call(namespace["predict"], X), capsys.readouterr().out)[1]
+    model.layers[0].kernel.assign(np.zeros((3, 4), "float32"))  # other weights: computed again
+    second = model_cache.cached_call(namespace["predict"], X)
+    assert HIT not in capsys.readouterr().out and not np.array_equal(first, second)
