@@ -14,7 +14,7 @@ WORKSPACE ?= workspace
 # Students' JupyterLab: the course's config folder first (it turns nbgrader's grading UI off).
 STUDENT_JUPYTER := JUPYTER_CONFIG_PATH="$(CURDIR)/config/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
 
-.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results clean-venv
+.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results bench-notebooks clean-venv
 
 help:
 	@echo "make lab     set up (venv, packages, data) and open JupyterLab on your notebooks in $(WORKSPACE)/"
@@ -24,6 +24,7 @@ help:
 	@echo "make results the headline figures stored in each notebook, beside their targets"
 	@echo "make student make the student versions (solutions cleared) in build/student/"
 	@echo "make execute NB=notebooks/01_backprop_by_hand.ipynb   re-run a notebook in full mode, in place"
+	@echo "make bench-notebooks NB=\"02 03\"   full-mode runs with a cold then a warm model cache"
 
 install: $(STAMP)
 
@@ -58,21 +59,27 @@ lint: install
 unit: install
 	$(BIN)/python -m pytest tests
 
+# CI really trains: the model cache is off (tests that need it turn it on in a temporary folder).
 nbval: data
-	COURSE_FAST=1 $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
+	COURSE_FAST=1 COURSE_MODEL_CACHE=0 $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
 
 test: lint data
-	COURSE_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
+	COURSE_FAST=1 COURSE_MODEL_CACHE=0 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
 
-# Full-mode run of one notebook, outputs stored in place (for maintainers).
+# Full-mode run of one notebook, outputs stored in place (for maintainers). It trains every
+# model (COURSE_RETRAIN=1: the stored outputs show real training) and refreshes the model cache.
 execute: data
 	@test -n "$(NB)" || { echo "usage: make execute NB=notebooks/NAME.ipynb"; exit 2; }
-	COURSE_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	COURSE_FAST=0 COURSE_RETRAIN=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
 
-# Student versions: nbgrader's ClearSolutions replaces every solution region.
+# Student copies in build/student/ (CI runs them): solutions replaced by stubs that do not stop "Run All".
 student: install
 	$(BIN)/python -m course_utils.student notebooks/*.ipynb --out build/student
+
+# Each notebook twice in full mode, cold then warm model cache (executed copies in build/bench/).
+bench-notebooks: data
+	$(BIN)/python -m course_utils.bench notebooks $(NB)
 
 results: install
 	$(BIN)/python -m course_utils.results notebooks/*.ipynb

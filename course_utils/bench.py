@@ -1,4 +1,4 @@
-"""Benchmarks for the course; ``python -m course_utils.bench backprop`` for notebook 1.
+"""Benchmarks for the course: ``python -m course_utils.bench backprop`` and ``... notebooks``.
 
 ``backprop`` times one MNIST epoch (60,000 images, batch 100, plain SGD) of the
 784-100-10 sigmoid MLP written in numpy (:mod:`course_utils.numpy_mlp`, float32)
@@ -7,6 +7,13 @@ Each side does one warm-up epoch (Keras traces and compiles its step there),
 then ``--epochs`` timed epochs; the median is reported. It also prints which
 BLAS library and kernel numpy uses, and how many threads.
 
+``notebooks [NAMES...]`` runs each notebook twice in full mode in a fresh
+kernel, first with an empty model cache (cold), then with the cache that run
+filled (warm), and prints the wall time of each, their ratio, and whether the
+two runs print the same Results lines. The executed notebooks are kept in
+``build/bench/`` (``NAME.cold.ipynb``, ``NAME.warm.ipynb``): a cold run that ran
+cleanly can be copied over ``notebooks/NAME.ipynb`` as its committed outputs.
+
 Keras is imported inside the functions: this is a tooling script, not a notebook.
 """
 
@@ -14,8 +21,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -165,6 +175,123 @@ def backprop(epochs: int = 5, subset: int | None = None,
     return result
 
 
+@contextlib.contextmanager
+def environment(**values: str | None):
+    """Set (a string) or unset (None) environment variables inside the block."""
+    saved = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_notebook(path: Path, out: Path) -> tuple[float, str | None]:
+    """Execute ``path`` top to bottom in a fresh ``python3`` kernel (cwd: its folder), save it as ``out``.
+
+    Returns
+    -------
+    seconds : float
+        Wall time, kernel start included.
+    error : str or None
+        The first error's name and message, None when every cell ran.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=None, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    error = None
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except Exception as exc:  # noqa: BLE001 - a failed cell, a dead kernel: report, keep the rest
+        error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
+    seconds = time.perf_counter() - start
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out)
+    return seconds, error
+
+
+def notebooks(names: list[str], *, fast: bool = False, out_dir: Path = Path("build/bench"),
+              root: Path | None = None) -> list[dict]:
+    """Run each notebook cold (empty model cache) then warm; print and return the figures.
+
+    Parameters
+    ----------
+    names : list of str
+        Notebook name prefixes (``02``) or paths; empty: every notebook in ``notebooks/``.
+    fast : bool
+        Run in fast mode (for tests) instead of full mode.
+    out_dir : Path
+        Where the executed notebooks go.
+    root : Path, optional
+        The folder holding ``notebooks/`` (default: this checkout).
+
+    Returns
+    -------
+    rows : list of dict
+        Per notebook: ``name``, ``cold_s``, ``warm_s``, ``ratio``, ``same_results``, ``errors``.
+    """
+    from .data import cache_dir
+    from .results import stored_results
+
+    folder = (root or Path(__file__).resolve().parent.parent) / "notebooks"
+    paths = []
+    for name in names or [p.name for p in sorted(folder.glob("*.ipynb"))]:
+        found = [Path(name)] if Path(name).is_file() else sorted(folder.glob(f"{name}*.ipynb"))
+        if len(found) != 1:
+            raise ValueError(f"bench notebooks: {name!r} matches {len(found)} notebooks in {folder}; "
+                             "give a prefix such as 02 or a path")
+        paths.append(found[0])
+    rows = []
+    for path in paths:
+        with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
+            # A fresh cache folder for the models, seeing the downloaded data of the real one.
+            data = cache_dir()
+            for item in data.iterdir() if data.is_dir() else []:
+                if item.name != "models":
+                    (Path(tmp) / item.name).symlink_to(item.resolve())
+            row: dict = {"name": path.stem, "errors": []}
+            results = []
+            with environment(COURSE_FAST="1" if fast else "0", COURSE_CACHE_DIR=tmp,
+                             COURSE_MODEL_CACHE="1", COURSE_RETRAIN=None):
+                for run in ("cold", "warm"):
+                    out = out_dir / f"{path.stem}.{run}.ipynb"
+                    row[f"{run}_s"], error = run_notebook(path, out)
+                    row["errors"].append(error)
+                    try:
+                        results.append(stored_results(out))
+                    except ValueError:
+                        results.append(None)
+                    print(f"{path.stem} {run}: {row[f'{run}_s']:.1f} s"
+                          + (f"  FAILED: {error}" if error else ""), flush=True)
+        row["ratio"] = row["warm_s"] / row["cold_s"]
+        row["same_results"] = results[0] is not None and results[0] == results[1]
+        if not row["same_results"] and None not in results:
+            row["differences"] = {k: (results[0].get(k), results[1].get(k))
+                                  for k in sorted(set(results[0]) | set(results[1]))
+                                  if results[0].get(k) != results[1].get(k)}
+        rows.append(row)
+    mode = "fast" if fast else "full"
+    print(f"\n{'notebook':32s} {'cold s':>8s} {'warm s':>8s} {'ratio':>7s}  Results identical ({mode} mode)")
+    for row in rows:
+        same = "yes" if row["same_results"] else f"NO {row.get('differences', '(missing)')}"
+        failed = "  (a run FAILED)" if any(row["errors"]) else ""
+        print(f"{row['name']:32s} {row['cold_s']:8.1f} {row['warm_s']:8.1f} {row['ratio']:7.1%}  "
+              f"{same}{failed}")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m course_utils.bench", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,8 +300,14 @@ def main(argv: list[str] | None = None) -> None:
     bp.add_argument("--subset", type=int, default=None, help="use only the first N training images")
     bp.add_argument("--threads", default="default,1",
                     help="comma-separated BLAS thread counts to time numpy with (default: 'default,1')")
+    nb = sub.add_parser("notebooks", help="each notebook in full mode, cold then warm model cache")
+    nb.add_argument("names", nargs="*", help="notebook prefixes (02 03...) or paths; default: all")
+    nb.add_argument("--fast", action="store_true", help="fast mode instead of full mode")
+    nb.add_argument("--out", type=Path, default=Path("build/bench"), help="executed notebooks (build/bench)")
     args = parser.parse_args(argv)
-    if args.command == "backprop":
+    if args.command == "notebooks":
+        notebooks(args.names, fast=args.fast, out_dir=args.out)
+    elif args.command == "backprop":
         threads = tuple(None if t.strip() == "default" else int(t) for t in args.threads.split(","))
         backprop(args.epochs, args.subset, threads)
 

@@ -33,6 +33,24 @@ def is_fast() -> bool:
     raise ValueError(f"COURSE_FAST={value!r}: use 1 for the fast CI run or 0 for the full run")
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no environment variable: 1/true/yes/on or 0/false/no/off; unset or empty gives ``default``.
+
+    Raises
+    ------
+    ValueError
+        Any other value; the message names the variable and the value.
+    """
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}={value!r}: use 1 (yes) or 0 (no), or unset it")
+
+
 def pick(full: T, fast: T) -> T:
     """Return ``fast`` in fast mode and ``full`` otherwise.
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .config import import_keras, seed_everything
+from .model_cache import cached_fit
 
 
 def epoch_timer():
@@ -46,6 +47,11 @@ def fit(model, x, y, *, epochs: int, batch_size: int, validation_data=None,
         **kwargs: Any) -> dict[str, list[float]]:
     """Train a compiled Keras model with a compact log; return its history dict.
 
+    A run trained before (same architecture and layer code, initial weights,
+    compile and fit arguments, callbacks, data and mode) is loaded from the
+    model cache instead, with one line saying so (:mod:`course_utils.model_cache`;
+    ``COURSE_RETRAIN=1`` trains again, ``COURSE_MODEL_CACHE=0`` turns it off).
+
     Parameters
     ----------
     model : keras.Model
@@ -72,10 +78,17 @@ def fit(model, x, y, *, epochs: int, batch_size: int, validation_data=None,
         raise ValueError(f"fit: epochs={epochs} and batch_size={batch_size} must be >= 1")
     if seed is not None:
         seed_everything(seed)
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size,
-                        validation_data=validation_data, verbose=verbose,
-                        callbacks=[epoch_timer(), *(callbacks or [])], **kwargs)
-    return {k: [float(v) for v in values] for k, values in history.history.items()}
+    callbacks = list(callbacks or [])
+
+    def train() -> dict[str, list[float]]:
+        history = model.fit(x, y, epochs=epochs, batch_size=batch_size,
+                            validation_data=validation_data, verbose=verbose,
+                            callbacks=[epoch_timer(), *callbacks], **kwargs)
+        return {k: [float(v) for v in values] for k, values in history.history.items()}
+
+    fit_args = {"epochs": epochs, "batch_size": batch_size, "seed": seed,
+                "validation_data": validation_data, **kwargs}
+    return cached_fit(model, x, y, train, fit_args=fit_args, callbacks=callbacks)
 
 
 def error_tracker(x: np.ndarray, y: np.ndarray, key: str = "test_error", batch_size: int = 1000):

@@ -1,4 +1,4 @@
-"""Shared fixtures: an isolated data cache and a local HTTP server on 127.0.0.1."""
+"""Shared fixtures: an isolated data cache, the model cache (off unless asked), a local HTTP server."""
 
 from __future__ import annotations
 
@@ -12,6 +12,22 @@ import pytest
 @pytest.fixture(autouse=True)
 def _seed():
     np.random.seed(0)
+
+
+@pytest.fixture(autouse=True)
+def _no_model_cache(monkeypatch):
+    """Tests train for real and never write the checkout's data/models (but see ``models_dir``)."""
+    monkeypatch.setenv("COURSE_MODEL_CACHE", "0")
+
+
+@pytest.fixture
+def models_dir(tmp_path, monkeypatch):
+    """The model cache on, in an empty folder, no data pack, full mode; returns its models/ folder."""
+    monkeypatch.setenv("COURSE_MODEL_CACHE", "1")
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("COURSE_DATA_DIR", "COURSE_RETRAIN", "COURSE_FAST"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "cache" / "models"
 
 
 @pytest.fixture

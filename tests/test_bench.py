@@ -29,3 +29,58 @@ def test_thread_limits_validate():
 def test_cli_rejects_unknown_command():
     with pytest.raises(SystemExit):
         bench.main(["nothing"])
+
+
+NOTEBOOK_CELLS = [
+    """import numpy as np
+from course_utils.check import print_results
+from course_utils.config import import_keras, mode_banner
+from course_utils.model_cache import cached_call
+from course_utils.training import fit
+
+keras = import_keras()
+print(mode_banner())""",
+    """class Scale(keras.layers.Layer):  # a student's layer, defined in a cell
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+    def call(self, x):
+        return x * self.w""",
+    """rng = np.random.default_rng(0)
+x = rng.normal(size=(128, 4)).astype("float32")
+y = (x[:, 0] > x[:, 1]).astype("int32")
+keras.utils.set_random_seed(0)
+model = keras.Sequential([keras.Input((4,)), Scale(), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(2, activation="softmax")])
+model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
+history = fit(model, x, y, epochs=3, batch_size=32, validation_data=(x[:32], y[:32]), verbose=0)
+projection = cached_call(np.linalg.svd, x, full_matrices=False)[0][:, :2]""",
+    """print_results(val_accuracy=history["val_accuracy"][-1], loss=history["loss"][-1],
+              first_weight=float(model.layers[1].get_weights()[0][0, 0]),
+              projection=float(np.abs(projection).sum()))""",
+]
+
+
+def test_bench_notebooks_second_run_hits_the_cache_with_identical_results(tmp_path, monkeypatch, capsys):
+    import nbformat
+
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COURSE_RETRAIN", "1")  # the bench must unset it for its runs
+    path = tmp_path / "notebooks" / "99_tiny.ipynb"
+    path.parent.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in NOTEBOOK_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    (row,) = bench.notebooks([str(path)], fast=True, out_dir=tmp_path / "out")
+    assert row["errors"] == [None, None] and row["same_results"], row
+    cold, warm = (nbformat.read(tmp_path / "out" / f"99_tiny.{run}.ipynb", as_version=4) for run in
+                  ("cold", "warm"))
+
+    def text(nb):
+        return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+    assert "loaded from cache" not in text(cold) and "fast mode" in text(cold)
+    assert "sequential: loaded from cache" in text(warm) and "svd: loaded from cache" in text(warm)
+    assert "val_accuracy = " in text(warm)
+    assert "Results identical" in capsys.readouterr().out
+    assert not (tmp_path / "cache" / "models").exists()  # the bench used its own folder

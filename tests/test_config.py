@@ -105,3 +105,17 @@ def test_import_keras_reports_a_process_that_died_importing(tmp_path):
     assert "died while importing TensorFlow" in run.stderr
     assert "compiled to use AVX instructions" in run.stderr
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_env_flag_reads_yes_no_and_names_a_bad_value(monkeypatch):
+    from course_utils.config import env_flag
+
+    monkeypatch.delenv("COURSE_SOMETHING", raising=False)
+    assert env_flag("COURSE_SOMETHING", default=True) is True
+    for value, expected in (("1", True), ("yes", True), (" ON ", True), ("0", False), ("off", False),
+                            ("", False)):
+        monkeypatch.setenv("COURSE_SOMETHING", value)
+        assert env_flag("COURSE_SOMETHING", default=False) is expected, value
+    monkeypatch.setenv("COURSE_SOMETHING", "2")
+    with pytest.raises(ValueError, match="COURSE_SOMETHING='2'"):
+        env_flag("COURSE_SOMETHING", default=False)
