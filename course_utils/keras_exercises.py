@@ -121,7 +121,10 @@ def _check_model(name: str, model: Any, *, functional: bool | None = False) -> N
 
 
 def _check_input(name: str, model: Any, shape: tuple[int, ...]) -> None:
-    got = tuple(model.inputs[0].shape[1:]) if model.inputs else None
+    try:
+        got = tuple(model.inputs[0].shape[1:]) if model.inputs else None
+    except (AttributeError, ValueError):  # a Sequential without keras.Input, never called
+        got = None
     check_that(got == shape, f"{name}: input shape {got}, expected {shape}",
                hint=f"start with keras.Input({shape})")
 

@@ -103,6 +103,8 @@ LR_MISTAKES = {
     "images, not 784-vectors": (lambda: _seq(L.Flatten(), L.Dense(10, activation="softmax", name="output"),
                                              shape=(28, 28)), "input shape"),
     "None": (lambda: None, "got None"),
+    "no keras.Input": (lambda: keras.Sequential([L.Dense(10, activation="softmax", name="output")]),
+                       "keras.Input((784,))"),
 }
 
 
