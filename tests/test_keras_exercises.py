@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from course_utils import keras_exercises as kx
+from course_utils import keras_references as kref
 from course_utils.check import CheckError
 from course_utils.config import import_keras
 
@@ -49,15 +50,15 @@ def _grads(P_of):
 
 
 GRADIENT_MISTAKES = {
-    "no 1/N": (lambda X, Y, W, b: tuple(g * len(X) for g in kx.logistic_gradients(X, Y, W, b)),
+    "no 1/N": (lambda X, Y, W, b: tuple(g * len(X) for g in kref.logistic_gradients(X, Y, W, b)),
                "20 times too large"),
-    "sign": (lambda X, Y, W, b: tuple(-g for g in kx.logistic_gradients(X, Y, W, b)), "wrong sign"),
-    "dW transposed": (lambda X, Y, W, b: (kx.logistic_gradients(X, Y, W, b)[0].T,
-                                          kx.logistic_gradients(X, Y, W, b)[1]), "transposed"),
+    "sign": (lambda X, Y, W, b: tuple(-g for g in kref.logistic_gradients(X, Y, W, b)), "wrong sign"),
+    "dW transposed": (lambda X, Y, W, b: (kref.logistic_gradients(X, Y, W, b)[0].T,
+                                          kref.logistic_gradients(X, Y, W, b)[1]), "transposed"),
     "Y_hat is the scores": (_grads(lambda X, W, b: X @ W + b), "apply the softmax"),
     "b ignored": (_grads(lambda X, W, b: _softmax(X @ W)), "b is ignored"),
     "softmax over the columns": (_grads(lambda X, W, b: _softmax(X @ W + b, axis=0)), "over the columns"),
-    "db a mean over the wrong axis": (lambda X, Y, W, b: (kx.logistic_gradients(X, Y, W, b)[0],
+    "db a mean over the wrong axis": (lambda X, Y, W, b: (kref.logistic_gradients(X, Y, W, b)[0],
                                                           (_softmax(X @ W + b) - Y).mean(axis=1)), None),
 }
 
@@ -71,12 +72,12 @@ def test_gradient_catalogue(case, batch, capsys):
 
 def test_gradients_right_and_keras_own(batch, capsys):
     X, Y, W, b = batch
-    kx.check_gradients_by_hand(*kx.logistic_gradients(X, Y, W, b), *batch)
+    kx.check_gradients_by_hand(*kref.logistic_gradients(X, Y, W, b), *batch)
     # Another correct spelling, in float32 as in the notebook.
     P = _softmax(X @ W + b)
     kx.check_gradients_by_hand(np.einsum("nd,nk->dk", X, P - Y) / X.shape[0], np.sum(P - Y, 0) / len(X),
                                *batch)
-    keras_grads = kx.logistic_gradients(X, Y, W, b)
+    keras_grads = kref.logistic_gradients(X, Y, W, b)
     _assert_caught(lambda: kx.check_gradients_by_hand(*keras_grads, *batch, keras_grads=keras_grads),
                    "Keras's own gradients")
 
@@ -116,7 +117,7 @@ def test_lr_model_catalogue(case, capsys):
 
 
 def test_lr_model_right(capsys):
-    kx.check_lr_model(kx.make_lr_model(seed=0))
+    kx.check_lr_model(kref.make_lr_model(seed=0))
     other = keras.Sequential(name="another_way")
     other.add(keras.Input(shape=(784,)))
     other.add(L.Dense(units=10, activation=keras.activations.softmax, name="output"))
@@ -131,7 +132,7 @@ def _mlp(hidden=("sigmoid", 100, "hidden"), output=("softmax", 10, "output")):
     return _seq(*layers)
 
 
-_SHARED = kx.make_mlp(seed=0)
+_SHARED = kref.make_mlp(seed=0)
 
 MLP_MISTAKES = {
     "relu hidden": (lambda: _mlp(hidden=("relu", 100, "hidden")), "activation 'relu'"),
@@ -151,7 +152,7 @@ def test_make_mlp_catalogue(case, capsys):
 
 
 def test_make_mlp_right(capsys):
-    kx.check_make_mlp(kx.make_mlp)
+    kx.check_make_mlp(kref.make_mlp)
 
     def make_mlp():
         model = keras.Sequential()
@@ -174,11 +175,11 @@ RELOAD_MISTAKES = {
     "mlp_loaded = mlp": (lambda mlp, p: (mlp.save(p), mlp)[1], "is mlp itself"),
     "not saved, a clone": (lambda mlp, p: keras.models.clone_model(mlp), "missing"),
     "saved to another name": (lambda mlp, p: _save_load(mlp, p.with_name("model.keras")), "missing"),
-    "lr_model saved": (lambda mlp, p: _save_load(kx.make_lr_model(), p), "lr_model?"),
-    "an untrained MLP saved": (lambda mlp, p: _save_load(kx.make_mlp(seed=1), p), "untrained"),
+    "lr_model saved": (lambda mlp, p: _save_load(kref.make_lr_model(), p), "lr_model?"),
+    "an untrained MLP saved": (lambda mlp, p: _save_load(kref.make_mlp(seed=1), p), "untrained"),
     "a model sharing mlp's weights": (lambda mlp, p: (mlp.save(p), keras.Model(mlp.inputs, mlp.outputs))[1],
                                       "shares"),
-    "another file reloaded": (lambda mlp, p: (mlp.save(p), _save_load(kx.make_mlp(seed=1),
+    "another file reloaded": (lambda mlp, p: (mlp.save(p), _save_load(kref.make_mlp(seed=1),
                                                                       p.with_name("old.keras")))[1],
                               "not the model of the file"),
 }
@@ -186,7 +187,7 @@ RELOAD_MISTAKES = {
 
 @pytest.fixture(scope="module")
 def trained_mlp():
-    model = kx.make_mlp(seed=0)
+    model = kref.make_mlp(seed=0)
     rng = np.random.default_rng(1)
     model.set_weights([w + rng.normal(0, 0.05, w.shape).astype("float32") for w in model.get_weights()])
     return model
@@ -202,7 +203,7 @@ def test_reload_catalogue(case, trained_mlp, tmp_path, capsys):
 
 def test_reload_right(trained_mlp, tmp_path, capsys):
     path = tmp_path / "mlp.keras"
-    kx.check_reloaded(kx.save_and_reload(trained_mlp, path), trained_mlp, path)
+    kx.check_reloaded(kref.save_and_reload(trained_mlp, path), trained_mlp, path)
     keras.saving.save_model(trained_mlp, str(path))
     kx.check_reloaded(keras.saving.load_model(str(path)), trained_mlp, path)
 
@@ -250,7 +251,7 @@ def test_cnn_catalogue(case, capsys):
 
 
 def test_cnn_right(capsys):
-    kx.check_cnn(kx.make_cnn(seed=0))
+    kx.check_cnn(kref.make_cnn(seed=0))
     kx.check_cnn(_cnn())  # no names but "hidden", another way of writing it
     x = inputs = keras.Input(shape=(28, 28, 1))
     for filters in (16, 32):
@@ -264,12 +265,12 @@ def test_cnn_right(capsys):
 def models():
     rng = np.random.default_rng(2)
     x_img = rng.random((30, 28, 28, 1)).astype("float32")
-    return kx.make_mlp(seed=0), kx.make_cnn(seed=0), x_img.reshape(30, -1), x_img
+    return kref.make_mlp(seed=0), kref.make_cnn(seed=0), x_img.reshape(30, -1), x_img
 
 
 def _right(models):
     mlp, cnn, x_flat, x_img = models
-    enc_m, enc_c = kx.encoder(mlp), kx.encoder(cnn)
+    enc_m, enc_c = kref.encoder(mlp), kref.encoder(cnn)
     return {"mlp_encoder": enc_m, "cnn_encoder": enc_c, "mlp_codes": enc_m.predict(x_flat, verbose=0),
             "cnn_codes": enc_c.predict(x_img, verbose=0)}
 
@@ -282,17 +283,20 @@ def _run_encoders(models, **changes):
 
 
 ENCODER_MISTAKES = {
-    "cut at the output": ({"mlp_encoder": lambda m: kx.encoder(m[0], "output")}, "cut at the 'hidden' layer"),
-    "cut at flatten": ({"cnn_encoder": lambda m: kx.encoder(m[1], "flatten")}, "cut at the wrong layer (512"),
-    "from an untrained model": ({"mlp_encoder": lambda m: kx.encoder(kx.make_mlp(seed=1))},
+    "cut at the output": ({"mlp_encoder": lambda m: kref.encoder(m[0], "output")},
+                          "cut at the 'hidden' layer"),
+    "cut at flatten": ({"cnn_encoder": lambda m: kref.encoder(m[1], "flatten")},
+                       "cut at the wrong layer (512"),
+    "from an untrained model": ({"mlp_encoder": lambda m: kref.encoder(kref.make_mlp(seed=1))},
                                 "not the trained weights"),
-    "codes of other images": ({"mlp_codes": lambda m: kx.encoder(m[0]).predict(m[2][::-1], verbose=0)},
+    "codes of other images": ({"mlp_codes": lambda m: kref.encoder(m[0]).predict(m[2][::-1], verbose=0)},
                               "in their order"),
-    "codes of the untrained model": ({"cnn_codes": lambda m: kx.encoder(kx.make_cnn(seed=1)).predict(
+    "codes of the untrained model": ({"cnn_codes": lambda m: kref.encoder(kref.make_cnn(seed=1)).predict(
         m[3], verbose=0)}, "cnn_codes vs"),
     "codes are the predictions": ({"mlp_codes": lambda m: m[0].predict(m[2], verbose=0)},
                                   "class probabilities"),
-    "codes transposed": ({"cnn_codes": lambda m: kx.encoder(m[1]).predict(m[3], verbose=0).T}, "transposed"),
+    "codes transposed": ({"cnn_codes": lambda m: kref.encoder(m[1]).predict(m[3], verbose=0).T},
+                         "transposed"),
 }
 
 
