@@ -171,10 +171,13 @@ def exercise(label: str, title: str = "", **references: Any) -> Callable[[Callab
                 _STATUS[label] = (title, ERROR)
                 raise
         if todo:
+            undefined = [n for n in todo if n not in namespace]
             _use_references(label, namespace, references, todo)
             _STATUS[label] = (title, NOT_DONE)
             print(f"Exercise {label} is not done yet ({', '.join(todo)} still to write): "
-                  f"the cells below use the reference {', '.join(todo)}.")
+                  f"the cells below use the reference {', '.join(todo)}."
+                  + (f" ({', '.join(undefined)}: not defined; if you wrote it, run its cell again: "
+                     "a cell that stops with an error defines nothing.)" if undefined else ""))
             return None
         _STATUS[label] = (title, RIGHT)
         print(f"Exercise {label}: right ({len(passed)} check{'' if len(passed) == 1 else 's'} passed).")
