@@ -26,6 +26,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -175,25 +176,6 @@ def backprop(epochs: int = 5, subset: int | None = None,
     return result
 
 
-@contextlib.contextmanager
-def environment(**values: str | None):
-    """Set (a string) or unset (None) environment variables inside the block."""
-    saved = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def run_notebook(path: Path, out: Path) -> tuple[float, str | None]:
     """Execute ``path`` top to bottom in a fresh ``python3`` kernel (cwd: its folder), save it as ``out``.
 
@@ -263,8 +245,8 @@ def notebooks(names: list[str], *, fast: bool = False, out_dir: Path = Path("bui
                     (Path(tmp) / item.name).symlink_to(item.resolve())
             row: dict = {"name": path.stem, "errors": []}
             results = []
-            with environment(COURSE_FAST="1" if fast else "0", COURSE_CACHE_DIR=tmp,
-                             COURSE_MODEL_CACHE="1", COURSE_RETRAIN=None):
+            with mock.patch.dict(os.environ, {"COURSE_FAST": "1" if fast else "0", "COURSE_CACHE_DIR": tmp,
+                                              "COURSE_MODEL_CACHE": "1", "COURSE_RETRAIN": "0"}):
                 for run in ("cold", "warm"):
                     out = out_dir / f"{path.stem}.{run}.ipynb"
                     row[f"{run}_s"], error = run_notebook(path, out)
