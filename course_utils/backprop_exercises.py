@@ -19,7 +19,15 @@ import numpy as np
 
 from . import numpy_mlp as ref
 from .backprop_training import LR_KEYS, MLP_KEYS
-from .check import as_number_array, check_at_least, check_close, check_shape, check_that, check_unchanged
+from .check import (
+    as_number_array,
+    check_at_least,
+    check_close,
+    check_shape,
+    check_that,
+    check_unchanged,
+    matches,
+)
 
 
 def _fixed_batch(n: int = 5, d: int = 784, k: int = 10, seed: int = 42):
@@ -30,14 +38,6 @@ def _fixed_batch(n: int = 5, d: int = 784, k: int = 10, seed: int = 42):
     return X, W, b, Y
 
 
-def _same(a: Any, b: Any, rtol: float = 1e-6) -> bool:
-    try:
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    if b.shape == () and a.size:
-        b = np.broadcast_to(b, a.shape)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=1e-12))
 
 
 def _quiet(fn: Callable, *args: Any, **kwargs: Any) -> Any:
@@ -55,7 +55,7 @@ def check_softmax_forward(softmax: Callable, forward: Callable) -> None:
     check_unchanged("softmax(S): its argument S", S_before, S)
     check_shape("softmax(S)", P, S.shape)
     P = as_number_array("softmax(S)", P)
-    cols = "the columns sum to 1: normalise each row (axis=1)" if _same(P.sum(axis=0), 1) else ""
+    cols = "the columns sum to 1: normalise each row (axis=1)" if matches(P.sum(axis=0), 1) else ""
     check_close("softmax(S): each row sums to 1", P.sum(axis=1), np.ones(len(S)), rtol=1e-6, hint=cols)
     check_close("softmax(S)", P, ref.softmax(S), rtol=1e-6)
     big = _quiet(softmax, np.array([[1000.0, 1000.0], [-1000.0, 0.0]]))
@@ -63,8 +63,8 @@ def check_softmax_forward(softmax: Callable, forward: Callable) -> None:
                 rtol=1e-6, atol=1e-12)
     Y_hat = _quiet(forward, X, W, b)
     check_shape("forward(X, W, b)", Y_hat, (len(X), W.shape[1]))
-    hint = ("b is ignored: S = X @ W + b" if _same(Y_hat, ref.lr_forward(X, W, 0 * b)) else
-            "these are the scores S: apply softmax to them" if _same(Y_hat, S) else "")
+    hint = ("b is ignored: S = X @ W + b" if matches(Y_hat, ref.lr_forward(X, W, 0 * b)) else
+            "these are the scores S: apply softmax to them" if matches(Y_hat, S) else "")
     check_close("forward(X, W, b)", Y_hat, ref.lr_forward(X, W, b), rtol=1e-6, hint=hint)
 
 
@@ -77,13 +77,13 @@ def check_loss_and_accuracy(cross_entropy: Callable, accuracy: Callable) -> None
                          ("lecture example", (np.array([[0.1, 0.8, 0.1]]), np.array([[0.0, 1.0, 0.0]])))):
         got, want = _quiet(cross_entropy, P, T), ref.cross_entropy(P, T)
         swapped = float(-np.sum(P * np.log(T + 1e-12)) / len(T))
-        hint = ("the arguments are swapped: Y * log(Y_hat), Y_hat first" if _same(got, swapped, 1e-3) else
-                "log base 2: use np.log" if _same(got, want / np.log(2), 1e-4) else "")
+        hint = ("the arguments are swapped: Y * log(Y_hat), Y_hat first" if matches(got, swapped, 1e-3) else
+                "log base 2: use np.log" if matches(got, want / np.log(2), 1e-4) else "")
         check_close(f"cross_entropy, {what}", got, want, rtol=1e-6, hint=hint)
     labels = np.array([0, 2, 2, 1])
     Y_hat4 = np.eye(3)[[0, 2, 1, 1]] * 0.7 + 0.1
     got = accuracy(Y_hat4, labels)
-    hint = "that is the error rate, 1 - accuracy" if _same(got, 0.25) else ""
+    hint = "that is the error rate, 1 - accuracy" if matches(got, 0.25) else ""
     check_close("accuracy, 3 of 4 right", got, 0.75, hint=hint)
     check_close("accuracy, all right", accuracy(np.eye(10)[labels], labels), 1.0)
 
@@ -142,7 +142,7 @@ def check_train_lr(train_lr: Callable, X: np.ndarray, Y: np.ndarray, labels: np.
     last_batch = "the curves must be measured on all of X after the epoch, not on the last mini-batch"
     check_close("history['train_loss'][-1] vs the loss of (W, b) on X", history["train_loss"][-1],
                 ref.cross_entropy(P, Yt), rtol=1e-4, hint=last_batch)
-    on_train = _same(history["eval_acc"][-1], ref.accuracy(P, lt)) and not _same(
+    on_train = matches(history["eval_acc"][-1], ref.accuracy(P, lt)) and not matches(
         ref.accuracy(P, lt), ref.accuracy(Pe, le))
     check_close("history['eval_acc'][-1] vs the accuracy of (W, b) on X_eval", history["eval_acc"][-1],
                 ref.accuracy(Pe, le), rtol=1e-6,
@@ -150,17 +150,17 @@ def check_train_lr(train_lr: Callable, X: np.ndarray, Y: np.ndarray, labels: np.
     check_close("history['eval_loss'][-1] vs the loss of (W, b) on X_eval", history["eval_loss"][-1],
                 ref.cross_entropy(Pe, ref.one_hot(le)), rtol=1e-4,
                 hint="measured on the training set: use X_eval, labels_eval"
-                if _same(history["eval_loss"][-1], ref.cross_entropy(P, Yt), 1e-4)
+                if matches(history["eval_loss"][-1], ref.cross_entropy(P, Yt), 1e-4)
                 else "measure it on X_eval, labels_eval, after the epoch")
     W0 = train_lr(Xt, Yt, lt, Xe, le, epochs=1, eta=0.0, batch_size=100, seed=0)[0]
     check_that(not np.any(np.asarray(W0)), "with eta=0, W stays at 0: " + (
         "yes" if not np.any(np.asarray(W0)) else "no"), hint="the argument eta is ignored")
     W1 = train_lr(Xt, Yt, lt, Xe, le, epochs=1, eta=0.1, batch_size=100, seed=1)[0]
     W2 = train_lr(Xt, Yt, lt, Xe, le, epochs=1, eta=0.1, batch_size=100, seed=2)[0]
-    check_that(not _same(W1, W2, 1e-9), "seeds 1 and 2 give different weights (the order is shuffled)",
+    check_that(not matches(W1, W2, 1e-9), "seeds 1 and 2 give different weights (the order is shuffled)",
                hint="shuffle the order each epoch with rng = np.random.default_rng(seed)")
     W3 = train_lr(Xt, Yt, lt, Xe, le, epochs=1, eta=0.1, batch_size=1000, seed=1)[0]
-    check_that(not _same(W1, W3, 1e-9), "batch_size=1000 and 100 give different weights",
+    check_that(not matches(W1, W3, 1e-9), "batch_size=1000 and 100 give different weights",
                hint="the argument batch_size is ignored")
     check_at_least("eval accuracy after 2 epochs on 1,000 images", history["eval_acc"][-1], min_accuracy)
 
@@ -204,11 +204,11 @@ def check_mlp(sigmoid: Callable, mlp_forward: Callable, mlp_backward: Callable) 
                f"mlp_forward returns {type(out).__name__}, expected a pair (H, Y_hat)")
     H_ref, Y_ref = ref.mlp_forward(X, p)
     U = X @ p["W_h"] + p["b_h"]
-    hint = ("H is the pre-activation U: apply the sigmoid" if _same(out[0], U) else
-            "b_h is ignored" if _same(out[0], ref.sigmoid(X @ p["W_h"])) else "")
+    hint = ("H is the pre-activation U: apply the sigmoid" if matches(out[0], U) else
+            "b_h is ignored" if matches(out[0], ref.sigmoid(X @ p["W_h"])) else "")
     check_shape("H", out[0], H_ref.shape)
     check_close("H on a fixed batch", out[0], H_ref, rtol=1e-6, hint=hint)
-    hint = "b_y is ignored" if _same(out[1], ref.softmax(H_ref @ p["W_y"])) else ""
+    hint = "b_y is ignored" if matches(out[1], ref.softmax(H_ref @ p["W_y"])) else ""
     check_close("Y_hat on a fixed batch", out[1], Y_ref, rtol=1e-6, hint=hint)
     grads = mlp_backward(X, Y, H_ref, Y_ref, p)
     for key in p:
@@ -220,7 +220,7 @@ def check_mlp(sigmoid: Callable, mlp_forward: Callable, mlp_backward: Callable) 
     no_derivative = _without_sigmoid_derivative(X, Y, H_ref, Y_ref, p)
     for key in ("W_y", "b_y", "W_h", "b_h"):
         hint = ("the sigmoid's derivative H * (1 - H) is missing from delta_h"
-                if key.endswith("h") and _same(grads[key], no_derivative[key]) else "")
+                if key.endswith("h") and matches(grads[key], no_derivative[key]) else "")
         check_close(f"gradient {key} (alpha=0)", grads[key], plain[key], rtol=1e-6, atol=1e-12, hint=hint)
     alpha = 0.01
     grads = mlp_backward(X, Y, H_ref, Y_ref, p, alpha=alpha)
@@ -228,11 +228,11 @@ def check_mlp(sigmoid: Callable, mlp_forward: Callable, mlp_backward: Callable) 
     for key in ("W_y", "b_y", "W_h", "b_h"):
         g = grads[key]
         hint = ("alpha is ignored: add 2 * alpha * W to the weight gradients"
-                if key.startswith("W") and _same(g, plain[key]) else
+                if key.startswith("W") and matches(g, plain[key]) else
                 "the L2 term is alpha * W; the derivative of alpha * ||W||^2 is 2 * alpha * W"
-                if key.startswith("W") and _same(g, plain[key] + alpha * p[key]) else
+                if key.startswith("W") and matches(g, plain[key] + alpha * p[key]) else
                 "no L2 term on the biases: the lecture's R(theta) leaves them free"
-                if key.startswith("b") and _same(g, plain[key] + 2 * alpha * p[key]) else "")
+                if key.startswith("b") and matches(g, plain[key] + 2 * alpha * p[key]) else "")
         check_close(f"gradient {key} (alpha={alpha})", g, want[key], rtol=1e-6, atol=1e-12, hint=hint)
 
 
@@ -246,7 +246,7 @@ def _ignored_argument(reference: Callable, start: dict, mine: dict, data: tuple,
                 continue
             alt = {k: v.copy() for k, v in start.items()}
             _quiet(reference, alt, *data, **{**kwargs, name: other})
-            if _same(mine["W_h"], alt["W_h"], 1e-4):
+            if matches(mine["W_h"], alt["W_h"], 1e-4):
                 return f"the argument {name} is ignored (the run matches {name}={other})"
     return ""
 
@@ -278,7 +278,7 @@ def check_train_mlp(train_mlp: Callable, X: np.ndarray, labels: np.ndarray, min_
         want = _quiet(reference, theirs, Xr, Yr, lr, Xe, le, **kwargs)
         what = ", ".join(f"{k}={v}" for k, v in case.items())
         _check_history(f"history ({what})", history, MLP_KEYS, 2)
-        if all(_same(mine[k], start[k]) for k in start):
+        if all(matches(mine[k], start[k]) for k in start):
             check_that(False, f"params after training ({what}): unchanged",
                        hint="update params in place: params[key] -= eta * grad")
         hint = _ignored_argument(reference, start, mine, (Xr, Yr, lr, Xe, le), kwargs, case)
@@ -287,7 +287,7 @@ def check_train_mlp(train_mlp: Callable, X: np.ndarray, labels: np.ndarray, min_
                         atol=1e-7, hint=hint)
         post = ref.cross_entropy(ref.mlp_forward(Xr, mine)[1], Yr)
         hint = ("that is the loss after the epoch: the prompt asks the mean over its mini-batches, each "
-                "measured before its update" if _same(history["train_loss"][-1], post, 1e-4) else "")
+                "measured before its update" if matches(history["train_loss"][-1], post, 1e-4) else "")
         check_close(f"history['train_loss'] ({what})", history["train_loss"], want["train_loss"], rtol=1e-4,
                     hint=hint)
         check_close(f"history['eval_acc'] ({what})", history["eval_acc"], want["eval_acc"], rtol=1e-6)
@@ -310,7 +310,7 @@ def check_l2_runs(l2_params: Any, l2_histories: Any, alphas: list[float], epochs
         val = ref.accuracy(mlp_forward(X_val, l2_params[alpha])[1], labels_val)
         test = ref.accuracy(mlp_forward(X_test, l2_params[alpha])[1], labels_test)
         hint = ("measured on the test set: choices are made on the validation split (X_val, labels_val)"
-                if _same(l2_histories[alpha]["eval_acc"][-1], test) and not _same(val, test) else "")
+                if matches(l2_histories[alpha]["eval_acc"][-1], test) and not matches(val, test) else "")
         check_close(f"alpha={alpha:g}: last eval_acc vs the model's accuracy on X_val",
                     l2_histories[alpha]["eval_acc"][-1], val, rtol=1e-6, hint=hint)
     norms = [float(np.linalg.norm(l2_params[a]["W_h"])) for a in alphas]

@@ -84,6 +84,23 @@ def _element_errors(x: np.ndarray, y: np.ndarray, atol: float) -> np.ndarray:
     return np.where(diff <= atol, 0.0, err)
 
 
+def matches(value: Any, target: Any, rtol: float = 1e-6) -> bool:
+    """True when ``value`` equals ``target`` within ``rtol``, printing nothing.
+
+    For checkers that recognise a mistake by comparing a student's result with
+    what a known wrong answer would give; anything that is not an array of
+    numbers, or of another shape, does not match. A scalar ``target`` is
+    compared with every entry.
+    """
+    try:
+        a, b = np.asarray(value, dtype=np.float64), np.asarray(target, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if b.shape == () and a.size:
+        b = np.broadcast_to(b, a.shape)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=1e-12))
+
+
 def as_number_array(name: str, value: Any) -> np.ndarray:
     """``value`` as a float64 array, or a :class:`CheckError` naming what it is.
 

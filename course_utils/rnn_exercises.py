@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import rnn_reference as ref
-from .check import as_number_array, check_close, check_shape, check_that, check_unchanged
+from .check import as_number_array, check_close, check_shape, check_that, check_unchanged, matches
 from .ngram import bits_per_char, encode_text
 from .rnn_model_checks import check_lstm, check_simple_rnn
 
@@ -29,14 +29,6 @@ __all__ = ["check_embedding", "check_lstm", "check_mixture", "check_next_probs",
 LN2 = float(np.log(2))
 
 
-def _same(a: Any, b: Any, rtol: float = 1e-6) -> bool:
-    try:
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    if b.shape == () and a.size:
-        b = np.broadcast_to(b, a.shape)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=1e-12))
 
 
 def _call(name: str, fn: Callable, *args: Any, hint: str = "") -> Any:
@@ -119,18 +111,19 @@ def check_windows(make_windows: Callable[[np.ndarray, int], Any]) -> None:
         elif len(X) != len(y):
             hint = (f"X and y are misaligned: {len(X)} windows but {len(y)} targets; the last window "
                     "ids[-seqlen:] has no next character")
-        elif len(y) == n - 1 and _same(y, want_y[1:]):
+        elif len(y) == n - 1 and matches(y, want_y[1:]):
             hint = "the targets are shifted by two: y[i] = ids[i + seqlen], and X[i] = ids[i:i+seqlen]"
         check_that(not hint, f"X and y of make_windows(ids, {seqlen}): {len(X)} windows of {X.shape[1:]} "
                    f"and {len(y)} targets, expected {n} windows of ({seqlen},) and {n} targets", hint=hint)
         check_shape(f"X of make_windows(ids, {seqlen})", X, want_X.shape)
         check_close(f"X of make_windows(ids, {seqlen})", X, want_X, rtol=0,
                     hint="X[i] is ids[i:i+seqlen], starting at i = 0"
-                    if _same(X, want_X + 1) else "")
+                    if matches(X, want_X + 1) else "")
         hint = ("the target is the last character of its window: it must be the one after it, "
-                "ids[i + seqlen]" if _same(y, X[:, -1]) else
-                "the targets are shifted by two: y[i] = ids[i + seqlen]" if _same(y, want_y + 1) else
-                "the targets are one character early: y[i] = ids[i + seqlen]" if _same(y, want_y - 1) else "")
+                "ids[i + seqlen]" if matches(y, X[:, -1]) else
+                "the targets are shifted by two: y[i] = ids[i + seqlen]" if matches(y, want_y + 1) else
+                "the targets are one character early: y[i] = ids[i + seqlen]"
+                if matches(y, want_y - 1) else "")
         check_shape(f"y of make_windows(ids, {seqlen})", y, want_y.shape)
         check_close(f"y of make_windows(ids, {seqlen})", y, want_y, rtol=0, hint=hint)
 
@@ -150,11 +143,11 @@ def check_ngram_orders(val_bpc: Any, best_order: Any, fit_ids: np.ndarray, x_val
         got = as_number_array(f"val_bpc[{sm!r}]", val_bpc[sm])
         check_shape(f"val_bpc[{sm!r}] (one value per order)", got, (len(orders),))
         hint = ""
-        if _same(got, np.asarray(want[sm]) * LN2, 1e-4):
+        if matches(got, np.asarray(want[sm]) * LN2, 1e-4):
             hint = "these are nats: bits per character use log2 (divide by ln 2)"
-        elif not _same(got, want[sm], 1e-6):
+        elif not matches(got, want[sm], 1e-6):
             test = ref.ngram_val_bpc(fit_ids, x_test, y_test, vocab_size, [sm], orders)[sm]
-            if _same(got, test, 1e-6):
+            if matches(got, test, 1e-6):
                 hint = "computed on the test part: the order is chosen on validation (x_val, y_val)"
         check_close(f"val_bpc[{sm!r}]", got, want[sm], rtol=1e-6, hint=hint)
         choice = best_order[sm]
@@ -173,10 +166,10 @@ def check_mixture(mix_val_bpc: Any, mix_weight: Any, p_rnn: np.ndarray, p_ngram:
     got = as_number_array("mix_val_bpc", mix_val_bpc)
     check_shape("mix_val_bpc (one value per weight)", got, (len(weights),))
     swapped = [bits_per_char(w * p_ngram + (1 - w) * p_rnn, y_val) for w in weights]
-    nats = _same(got, np.multiply(want, LN2))
+    nats = matches(got, np.multiply(want, LN2))
     hint = ("these are nats: bits per character use log2 (divide by ln 2)" if nats else
             "the weight is on the n-gram: mixture(p_rnn, p_ngram, w) gives w to the recurrent model"
-            if _same(got, swapped) else "")
+            if matches(got, swapped) else "")
     check_close("mix_val_bpc", got, want, rtol=1e-6, hint=hint)
     w = as_number_array("mix_weight", mix_weight)
     check_shape("mix_weight (one number)", w, ())
@@ -212,11 +205,11 @@ def check_next_probs(next_probs: Callable[[np.ndarray], Any], context: Any,
         check_shape("next_probs(window)", got, (1, vocab_size))
         check_close("next_probs(window): the row sums to 1", got.sum(axis=1), [1.0], rtol=1e-4,
                     hint="return the model's softmax output (probabilities), not scores")
-        if _same(got, want, 1e-4):
+        if matches(got, want, 1e-4):
             pass
-        elif _same(got, np.eye(vocab_size)[[int(np.argmax(want))]]):
+        elif matches(got, np.eye(vocab_size)[[int(np.argmax(want))]]):
             hint = "a one-hot argmax: return the whole distribution (generate samples from it)"
-        elif _same(got, _first_position(reference, window), 1e-4):
+        elif matches(got, _first_position(reference, window), 1e-4):
             hint = "the prediction after the first character: keep the last position, [:, -1]"
         check_close("next_probs(window)", got, want, rtol=1e-4, atol=1e-6, hint=hint)
 
@@ -253,10 +246,10 @@ def check_embedding(E: Any, E_unit: Any, clusters: Any, model: Any, n_clusters: 
     check_shape("E_unit", U, want_unit.shape)
     norms = np.linalg.norm(U, axis=1)
     hint = ("the columns have unit length: divide each row by its own norm (axis=1, keepdims=True)"
-            if _same(np.linalg.norm(U, axis=0), 1, 1e-5) else
-            "E_unit is E: divide each row by its norm" if _same(U, E) else
+            if matches(np.linalg.norm(U, axis=0), 1, 1e-5) else
+            "E_unit is E: divide each row by its norm" if matches(U, E) else
             "every row has the same scale: each row by its own norm, not by the norm of the whole matrix"
-            if _same(U, E / np.linalg.norm(E), 1e-5) else "")
+            if matches(U, E / np.linalg.norm(E), 1e-5) else "")
     check_close("norms of the rows of E_unit", norms, np.ones(len(U)), rtol=1e-5, hint=hint)
     check_close("E_unit", U, want_unit, rtol=1e-5, atol=1e-7)
     labels = np.asarray(clusters).reshape(-1)

@@ -97,3 +97,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("student copies, nothing solved, fast mode")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def assert_caught(run, words: str | None) -> None:
+    """A catalogued mistake must stop its checker; when ``words`` is given, as a CheckError naming it."""
+    from course_utils.check import CheckError
+
+    with pytest.raises(Exception) as info:
+        run()
+    if words is not None:
+        assert isinstance(info.value, CheckError), repr(info.value)
+        assert words in str(info.value), str(info.value)

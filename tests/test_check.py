@@ -119,3 +119,13 @@ def test_check_that(capsys):
     assert capsys.readouterr().out.splitlines() == ["count: 12, expected 12  OK",
                                                      "count: 11, expected 12  WRONG",
                                                      "    -> count again"]
+
+
+def test_matches_compares_quietly(capsys):
+    from course_utils.check import matches
+
+    assert matches([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]))
+    assert not matches([1.0, 2.1], [1.0, 2.0])
+    assert matches(np.ones(3), 1)  # a scalar target against every entry
+    assert not matches(np.ones(3), np.ones(4)) and not matches(None, 1) and not matches("a", 1)
+    assert capsys.readouterr().out == ""

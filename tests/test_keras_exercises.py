@@ -7,23 +7,15 @@ Models are built, never trained: a checker compares models, it needs no accuracy
 
 import numpy as np
 import pytest
+from conftest import assert_caught
 
 from course_utils import keras_exercises as kx
 from course_utils import keras_references as kref
-from course_utils.check import CheckError
 from course_utils.config import import_keras
 
 keras = import_keras()
 L = keras.layers
 
-
-def _assert_caught(run, words):
-    """The checker must stop; when ``words`` is given, its message must name the mistake."""
-    with pytest.raises(Exception) as info:
-        run()
-    if words is not None:
-        assert isinstance(info.value, CheckError), repr(info.value)
-        assert words in str(info.value), str(info.value)
 
 
 # --- Exercise 0: the gradient by hand -----------------------------------------------------------
@@ -67,7 +59,7 @@ GRADIENT_MISTAKES = {
 def test_gradient_catalogue(case, batch, capsys):
     grads, words = GRADIENT_MISTAKES[case]
     gW, gb = grads(*batch)
-    _assert_caught(lambda: kx.check_gradients_by_hand(gW, gb, *batch), words)
+    assert_caught(lambda: kx.check_gradients_by_hand(gW, gb, *batch), words)
 
 
 def test_gradients_right_and_keras_own(batch, capsys):
@@ -78,7 +70,7 @@ def test_gradients_right_and_keras_own(batch, capsys):
     kx.check_gradients_by_hand(np.einsum("nd,nk->dk", X, P - Y) / X.shape[0], np.sum(P - Y, 0) / len(X),
                                *batch)
     keras_grads = kref.logistic_gradients(X, Y, W, b)
-    _assert_caught(lambda: kx.check_gradients_by_hand(*keras_grads, *batch, keras_grads=keras_grads),
+    assert_caught(lambda: kx.check_gradients_by_hand(*keras_grads, *batch, keras_grads=keras_grads),
                    "Keras's own gradients")
 
 
@@ -113,7 +105,7 @@ LR_MISTAKES = {
 def test_lr_model_catalogue(case, capsys):
     make, words = LR_MISTAKES[case]
     model = make()
-    _assert_caught(lambda: kx.check_lr_model(model), words)
+    assert_caught(lambda: kx.check_lr_model(model), words)
 
 
 def test_lr_model_right(capsys):
@@ -148,7 +140,7 @@ MLP_MISTAKES = {
 @pytest.mark.parametrize("case", MLP_MISTAKES)
 def test_make_mlp_catalogue(case, capsys):
     make, words = MLP_MISTAKES[case]
-    _assert_caught(lambda: kx.check_make_mlp(make), words)
+    assert_caught(lambda: kx.check_make_mlp(make), words)
 
 
 def test_make_mlp_right(capsys):
@@ -162,7 +154,7 @@ def test_make_mlp_right(capsys):
         return model
 
     kx.check_make_mlp(make_mlp)
-    _assert_caught(lambda: kx.check_make_mlp(_SHARED), "expected a function")
+    assert_caught(lambda: kx.check_make_mlp(_SHARED), "expected a function")
 
 
 # --- Exercise 2b: save and reload ---------------------------------------------------------------
@@ -198,7 +190,7 @@ def test_reload_catalogue(case, trained_mlp, tmp_path, capsys):
     do, words = RELOAD_MISTAKES[case]
     path = tmp_path / "mlp.keras"
     loaded = do(trained_mlp, path)
-    _assert_caught(lambda: kx.check_reloaded(loaded, trained_mlp, path), words)
+    assert_caught(lambda: kx.check_reloaded(loaded, trained_mlp, path), words)
 
 
 def test_reload_right(trained_mlp, tmp_path, capsys):
@@ -247,7 +239,7 @@ CNN_MISTAKES = {
 def test_cnn_catalogue(case, capsys):
     make, words = CNN_MISTAKES[case]
     model = make()
-    _assert_caught(lambda: kx.check_cnn(model), words)
+    assert_caught(lambda: kx.check_cnn(model), words)
 
 
 def test_cnn_right(capsys):
@@ -303,7 +295,7 @@ ENCODER_MISTAKES = {
 @pytest.mark.parametrize("case", ENCODER_MISTAKES)
 def test_encoder_catalogue(case, models, capsys):
     changes, words = ENCODER_MISTAKES[case]
-    _assert_caught(lambda: _run_encoders(models, **changes), words)
+    assert_caught(lambda: _run_encoders(models, **changes), words)
 
 
 def test_encoders_right(models, capsys):

@@ -5,12 +5,12 @@ where the checker names the mistake). Small synthetic clouds, no dataset.
 
 import numpy as np
 import pytest
+from conftest import assert_caught
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from threadpoolctl import threadpool_limits
 
 from course_utils import manifold_exercises as mx
-from course_utils.check import CheckError
 from course_utils.manifold import neighborhood_hit
 
 
@@ -21,14 +21,6 @@ def one_thread():
     with threadpool_limits(limits=1):
         yield
 
-
-def _assert_caught(run, words):
-    """The checker must stop; when ``words`` is given, its message must name the mistake."""
-    with pytest.raises(Exception) as info:
-        run()
-    if words is not None:
-        assert isinstance(info.value, CheckError), repr(info.value)
-        assert words in str(info.value), str(info.value)
 
 
 # --- Exercise 4a: t-SNE and PCA -----------------------------------------------------------------
@@ -76,7 +68,7 @@ def _run_embeddings(clouds, tsne_2d=mx.tsne_2d, tsne_raw=None, pca_raw=None):
 @pytest.mark.parametrize("case", EMBEDDING_MISTAKES)
 def test_embedding_catalogue(case, clouds, capsys):
     changes, words = EMBEDDING_MISTAKES[case]
-    _assert_caught(lambda: _run_embeddings(clouds, **changes), words)
+    assert_caught(lambda: _run_embeddings(clouds, **changes), words)
 
 
 def test_embeddings_right(clouds, capsys):
@@ -136,7 +128,7 @@ NH_MISTAKES = {
 @pytest.mark.parametrize("case", NH_MISTAKES)
 def test_neighborhood_hit_catalogue(case, capsys):
     function, words = NH_MISTAKES[case]
-    _assert_caught(lambda: mx.check_neighborhood_hit(function), words)
+    assert_caught(lambda: mx.check_neighborhood_hit(function), words)
 
 
 def test_neighborhood_hit_right(capsys):
