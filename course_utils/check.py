@@ -240,6 +240,20 @@ def check_unchanged(name: str, before: Any, after: Any) -> None:
                hint="" if same else "work on a copy (e.g. `X = X - m`, not `X -= m`)")
 
 
+def fair_minimum(reference: float, n: int, standard_errors: float = 3.0) -> float:
+    """A threshold a correct solution written another way should reach on ``n`` test examples.
+
+    The reference run's accuracy minus ``standard_errors`` binomial standard errors,
+    ``sqrt(p (1 - p) / n)``: another correct solution draws other initial weights and
+    another data order, and its test accuracy moves by about that much. For checks
+    whose reference is too slow to run over several seeds.
+    """
+    if not 0.0 <= reference <= 1.0 or n < 1:
+        raise ValueError(f"fair_minimum: reference={reference!r} must be an accuracy in [0, 1] "
+                         f"and n={n!r} a number of examples >= 1")
+    return float(reference - standard_errors * np.sqrt(reference * (1.0 - reference) / n))
+
+
 def print_results(**figures: Any) -> None:
     """Print a notebook's headline figures, one ``name = value`` line each.
 

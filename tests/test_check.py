@@ -129,3 +129,12 @@ def test_matches_compares_quietly(capsys):
     assert matches(np.ones(3), 1)  # a scalar target against every entry
     assert not matches(np.ones(3), np.ones(4)) and not matches(None, 1) and not matches("a", 1)
     assert capsys.readouterr().out == ""
+
+
+def test_fair_minimum():
+    from course_utils.check import fair_minimum
+
+    assert fair_minimum(0.9222, 10_000) == pytest.approx(0.9222 - 3 * 0.002679, abs=1e-5)
+    assert fair_minimum(1.0, 100) == 1.0
+    with pytest.raises(ValueError, match="reference=92"):
+        fair_minimum(92, 10_000)
