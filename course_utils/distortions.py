@@ -19,6 +19,7 @@ from typing import Any
 
 from .config import import_keras
 
+
 def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
     """Per-image sampling transforms for ``keras.ops.image.affine_transform``.
 
