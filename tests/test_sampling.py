@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -75,12 +77,21 @@ def test_generate_reads_the_last_window_and_is_deterministic_at_zero():
         generate(next_probs, [0], 3, 1.0, context=2)
 
 
-def test_widget_builds_and_generates():
+def test_widget_builds_and_generates(capsys):
     pytest.importorskip("ipywidgets")
-    box = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab")
-    button = box.children[2]
-    button.click()  # runs without raising
+    box = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab", length=40)
     assert box.children[1].value == "ab"
+    # ipywidgets swallows a callback's exception (it only logs it): read what the click printed.
+    # Outside a kernel the Output widget captures nothing, so the text reaches stdout.
+    capsys.readouterr()
+    box.children[2].click()
+    printed = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", capsys.readouterr().out).strip()  # clear_output's codes
+    seed, sep, generated = printed.partition("|")
+    assert (seed, sep) == ("ab", "|"), printed
+    assert len(generated) == 40 and set(generated) <= set("abc"), printed
+    box.children[1].value = "abz"  # a character outside the vocabulary is reported, not sampled
+    box.children[2].click()
+    assert "not in the vocabulary: ['z']" in capsys.readouterr().out
 
 
 def test_sequence_pairs_shift_by_one():
