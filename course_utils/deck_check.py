@@ -4,7 +4,8 @@ Each deck (see :mod:`course_utils.slides`) is opened from disk in the system's C
 driven by Playwright, with every request outside ``file://`` and localhost aborted and
 counted. The Reveal API walks the slides (fragments shown) and, on each, measures:
 
-- content taller than the slide (``height``, pixels beyond 720);
+- content taller than the slide (``height``, pixels beyond 720; each cell's height, the
+  tallest named);
 - a ``pre``/``code`` line cut at the right (``line``, hidden pixels) or an image,
   table or output wider than the slide (``wide``, pixels beyond 1280);
 - TeX that MathJax left as text (``$...$``, ``$$``, ``\\(``, a ``\\command``), code excepted.
@@ -43,8 +44,14 @@ _MEASURE_JS = r"""() => {
     const first = s.querySelector('[id^="cell-id=c"]');
     const rec = {index: i, h: idx.h, v: idx.v || 0, cell: cellOf(first), issues: [], raw: []};
     const tall = s.scrollHeight;
-    if (tall > H + 1) rec.issues.push({kind: 'height', px: tall - H, cell: rec.cell,
-                                       what: `content ${tall}px tall`});
+    if (tall > H + 1) {
+      const cells = Array.from(s.querySelectorAll('[id^="cell-id=c"]'))
+        .filter(c => c.closest('section') === s);
+      const top = cells.reduce((a, c) => (a && a.offsetHeight >= c.offsetHeight) ? a : c, null);
+      rec.issues.push({kind: 'height', px: tall - H, cell: top ? cellOf(top) : rec.cell,
+                       what: `content ${tall}px tall: ` +
+                             cells.map(c => `cell ${cellOf(c)} ${c.offsetHeight}px`).join(' + ')});
+    }
     s.querySelectorAll('pre, code').forEach(el => {
       if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !el.closest('pre pre, pre code')) {
         const line = el.textContent.split('\n').reduce((a, b) => b.length > a.length ? b : a, '');
