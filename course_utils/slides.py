@@ -28,6 +28,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import nbformat
+
 from course_utils.widget_state import widget_outputs
 
 NOTEBOOKS = Path("notebooks")
@@ -202,12 +204,6 @@ def prepare_notebook(nb: dict) -> dict:
             elif not has_image:
                 new.extend(widget_outputs(out["data"][WIDGET_VIEW].get("model_id", ""), state))
         cell["outputs"] = new
-    return _as_node(nb)
-
-
-def _as_node(nb: dict) -> dict:
-    import nbformat  # nbformat is light, but keep the import where it is needed
-
     return nbformat.from_dict(nb)
 
 
@@ -227,13 +223,16 @@ def build_deck(notebook: Path, out_dir: Path = OUT_DIR) -> Path:
         The deck written.
     """
     import jinja2
-    import nbformat
     from nbconvert import SlidesExporter
 
     notebook = Path(notebook)
     if notebook.suffix != ".ipynb" or not notebook.is_file():
         raise SlidesError(f"notebook {str(notebook)!r} not found (expected an existing .ipynb file)")
-    nb = prepare_notebook(nbformat.read(notebook, as_version=4))
+    try:
+        nb = prepare_notebook(nbformat.read(notebook, as_version=4))
+    except Exception as err:  # not JSON, not a notebook, unreadable
+        raise SlidesError(f"{str(notebook)!r} is not a readable notebook "
+                          f"({type(err).__name__}: {err})") from err
     exporter = SlidesExporter(
         extra_loaders=[jinja2.DictLoader({"course_slides.html.j2": TEMPLATE})],
         template_file="course_slides.html.j2", reveal_url_prefix="assets/reveal", reveal_theme="white",

@@ -117,6 +117,9 @@ def test_bad_notebook_path_and_cli_exit_codes(fake_assets, tmp_path, capsys):
         slides.build_deck(tmp_path / "nope.ipynb", tmp_path)
     assert slides.main(["build", str(tmp_path / "nope.ipynb"), "--out", str(tmp_path / "o")]) == 2
     assert "nope.ipynb" in capsys.readouterr().err
+    (tmp_path / "bad.ipynb").write_text("not a notebook")
+    with pytest.raises(slides.SlidesError, match=r"bad\.ipynb.*not a readable notebook"):
+        slides.build_deck(tmp_path / "bad.ipynb", tmp_path)
     nbformat.write(_notebook(), tmp_path / "ok.ipynb")
     assert slides.main(["build", str(tmp_path / "ok.ipynb"), "--out", str(tmp_path / "o")]) == 0
     assert (tmp_path / "o" / "ok.slides.html").is_file()
