@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# The optional extras (pyproject.toml): decks (slides), browser tests (ui: slides + Playwright).
+# The optional extras (pyproject.toml): decks (slides), browser tests (slides and ui: Playwright).
 SLIDES_STAMP := $(VENV)/.slides-stamp
 UI_STAMP := $(VENV)/.ui-stamp
 # Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8899"`.
@@ -48,7 +48,7 @@ $(SLIDES_STAMP): $(STAMP)
 	@touch $@
 
 $(UI_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,ui]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,slides,ui]'
 	@touch $@
 
 # Decks from the stored outputs (nothing runs); reveal.js and MathJax copied beside them.
