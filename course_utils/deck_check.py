@@ -107,7 +107,8 @@ def chromium_path() -> str:
     return path
 
 
-def inspect_deck(browser, deck: Path, shots_dir: Path = UI_DIR, timeout_ms: int = 60_000) -> DeckReport:
+def inspect_deck(browser, deck: Path, shots_dir: Path = UI_DIR, timeout_ms: int = 60_000,
+                 url: str | None = None) -> DeckReport:
     """Open one deck offline and measure every slide.
 
     Parameters
@@ -120,6 +121,8 @@ def inspect_deck(browser, deck: Path, shots_dir: Path = UI_DIR, timeout_ms: int 
         Where the screenshots go (title slide, then each overflowing slide).
     timeout_ms : int
         Longest wait for reveal.js and MathJax to be ready.
+    url : str, optional
+        Address to open instead of the file (e.g. the deck served on 127.0.0.1).
 
     Returns
     -------
@@ -149,7 +152,7 @@ def inspect_deck(browser, deck: Path, shots_dir: Path = UI_DIR, timeout_ms: int 
                 and report.page_errors.append(f"console: {m.text}"))
         page.on("requestfailed", lambda r: r.url not in blocked
                 and report.failed_requests.append(f"{r.url} ({r.failure})"))
-        page.goto(deck.as_uri(), wait_until="load", timeout=timeout_ms)
+        page.goto(url or deck.as_uri(), wait_until="load", timeout=timeout_ms)
         page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=timeout_ms)
         if not page.evaluate("!!(window.MathJax && MathJax.Hub)"):
             report.page_errors.append("MathJax did not load")

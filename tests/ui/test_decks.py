@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import nbformat
@@ -50,6 +53,28 @@ def test_deck_fits_the_projector(deck_reports, name):
     lines = deck_check.overflow_lines([deck_reports[name]])
     assert not lines, (f"{name}: {len(deck_reports[name].overflowing)} of {deck_reports[name].slides} "
                        f"slides overflow 1280x720 (see build/ui/):\n{_fmt(lines)}")
+
+
+def test_deck_served_on_localhost(chromium, deck_reports, tmp_path):
+    """The `python -m http.server` route: same slides, nothing outside 127.0.0.1 requested."""
+    name = NAMES[0]
+    handler = functools.partial(_QuietHandler, directory=str(ROOT / "build" / "slides"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{name}.slides.html"
+        report = deck_check.inspect_deck(chromium, ROOT / "build" / "slides" / f"{name}.slides.html",
+                                         tmp_path, url=url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.slides == deck_reports[name].slides
+    assert not report.failed_requests and not report.page_errors and not report.raw_math, report
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 def _cell(kind: str, source: str, slide_type: str = "slide", outputs: list | None = None):
