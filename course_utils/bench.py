@@ -43,7 +43,7 @@ def blas_info() -> list[dict]:
 def describe_blas() -> str:
     """One line per BLAS library: name, version, kernel (architecture) and thread count."""
     lines = [f"{lib.get('internal_api', '?')} {lib.get('version', '?')}, kernel "
-             f"{lib.get('architecture', '?')}, {lib.get('num_threads', '?')} thread(s)"
+             f"{lib.get('architecture', '?')}, {lib.get('num_threads', '?')} threads"
              for lib in blas_info() if lib.get("user_api") == "blas"]
     return "\n".join(lines) or "no BLAS library reported by threadpoolctl"
 
