@@ -148,7 +148,7 @@ def explain_mismatch(name: str, shape: tuple[int, ...], indices: np.ndarray, num
         if bad.any():
             first = tuple(int(i) for i in np.unravel_index(indices[int(np.argmax(bad))], shape))
             lines.append(f"  hint: {int(bad.sum())} {label} value(s) are NaN or inf, the first "
-                         f"at {name}[{', '.join(map(str, first))}]: {why}")
+                         f"at {name}[{', '.join(map(str, first))}]:\n        {why}")
     finite = np.isfinite(ana).all() and np.isfinite(num).all()
     if finite and np.linalg.norm(ana) == 0:
         lines.append("  hint: the analytic gradient is all zeros (not computed, or overwritten?)")
@@ -156,7 +156,7 @@ def explain_mismatch(name: str, shape: tuple[int, ...], indices: np.ndarray, num
         ratio = float(ana @ num / (num @ num))
         if _array_error(num * ratio, ana, noise) < 1e-4:
             lines.append(f"  hint: analytic = {ratio:.4g} x numeric everywhere: a wrong constant "
-                         "factor or sign (a missing 1/N, a factor 2, a minus sign?)")
+                         "factor or sign\n        (a missing 1/N, a factor 2, a minus sign?)")
     return "\n".join(lines)
 
 
