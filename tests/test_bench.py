@@ -13,7 +13,7 @@ def test_describe_blas_names_the_library_numpy_loaded():
     text = bench.describe_blas()
     assert "no BLAS" not in text
     for line in text.splitlines():
-        assert re.fullmatch(r"\S+ \S+, kernel \S+, \d+ threads \(.+\)", line), line
+        assert re.fullmatch(r"\S+ \S+, kernel \S+, \d+ threads", line), line
     assert any(lib in text.lower() for lib in ("openblas", "mkl", "blis", "accelerate")), text
 
 
@@ -22,7 +22,7 @@ def test_describe_blas_one_line_per_blas_library(monkeypatch):
              "architecture": "Haswell", "num_threads": 2, "filepath": "/x/libopenblas64_.so"},
             {"user_api": "openmp", "internal_api": "openmp", "num_threads": 2, "filepath": "/x/libgomp.so"}]
     monkeypatch.setattr(bench, "blas_info", lambda: fake)
-    assert bench.describe_blas() == "openblas 0.3.27, kernel Haswell, 2 threads (libopenblas64_.so)"
+    assert bench.describe_blas() == "openblas 0.3.27, kernel Haswell, 2 threads"
     monkeypatch.setattr(bench, "blas_info", lambda: fake[1:])
     assert bench.describe_blas() == "no BLAS library reported by threadpoolctl"
 
