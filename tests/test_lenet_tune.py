@@ -58,7 +58,7 @@ def test_run_reports_a_validation_error(averaged_and_distorted, capsys):
     args = argparse.Namespace(optimizer="sgd", lr=0.01, batch=20, epochs=2, ema=None, distort=False,
                               weight_decay=None, output="softmax")
     if averaged_and_distorted:
-        args.ema, args.distort, args.output = 0.9, True, "rbf"
+        args.ema, args.distort, args.output, args.init = 0.9, True, "rbf", "paper"
     error = lenet_tune.run(args, seed=0, data=((x, y), (x[:20], y[:20])))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[-1].startswith("seed 0 epoch  2  validation error")
@@ -74,3 +74,63 @@ def test_main_rejects_bad_arguments(capsys):
         with pytest.raises(SystemExit):
             lenet_tune.main(flags)
         assert message in capsys.readouterr().err
+
+
+def test_paper_init_draws_within_the_fan_in_bounds():
+    from course_utils.lenet import C3_TABLE, build_lenet5
+
+    model = build_lenet5(seed=0)
+    lenet_tune.paper_init(model, seed=0)
+    fans = {"C1": 25, "S2": 4, "S4": 4, "C5": 400, "F6": 120, "output": 84}
+    for name, fan in fans.items():
+        for w in model.get_layer(name).get_weights():
+            assert 0.8 * 2.4 / fan < np.abs(w).max() <= 2.4 / fan, name   # fills its bound, never beyond
+    kernel, bias = model.get_layer("C3").get_weights()
+    sizes = [25 * len(t) for t in C3_TABLE]
+    blocks = np.split(kernel, np.cumsum(sizes)[:-1])
+    for block, fan, b in zip(blocks, sizes, bias, strict=True):   # each C3 map has its own fan-in
+        assert 0.8 * 2.4 / fan < np.abs(block).max() <= 2.4 / fan and abs(b) <= 2.4 / fan
+    # LeCun uniform (what build_lenet5 draws) is much wider: the redraw did happen
+    assert np.abs(build_lenet5(seed=0).get_layer("C5").get_weights()[0]).max() > 10 * 2.4 / 400
+
+
+LOG = """# python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --seeds 0 1
+# 2026-11-28, 2-core CPU
+seed 0 epoch  1  validation error 3.52 %  (19 s)
+seed 0 epoch  2  validation error 1.20 %  (28 s)
+seed 1 epoch  1  validation error 3.00 %  (19 s)
+seed 1 epoch  2  validation error 1.40 %  (28 s)
+adam_lr0.001_b64_validation_error_percent = 1.30  (seeds [0, 1]: 1.20, 1.40)
+# exit status 0
+# python -m course_utils.lenet_tune --optimizer sgd --weight-decay 0.005 --distort --init paper
+sgd_lr0.01_b32_wd0.005_paperinit_distorted_validation_error_percent = 0.70  (seeds [0]: 0.70)
+"""
+
+
+def test_read_runs_and_the_table_rows(tmp_path):
+    path = tmp_path / "log.txt"
+    path.write_text(LOG)
+    first, second = lenet_tune.read_runs(path)
+    assert first["curves"] == {0: [3.52, 1.20], 1: [3.00, 1.40]} and first["errors"] == {0: 1.20, 1: 1.40}
+    assert first["mean"] == 1.30 and first["name"] == "adam_lr0.001_b64"
+    assert second["curves"] == {} and second["errors"] == {0: 0.70} and "--distort" in second["args"]
+    table = lenet_tune.recipe_table([first, {**second, "log": "x.txt"}], chosen="adam_lr0.001_b64")
+    table = table.splitlines()
+    assert table[2] == "| **Adam 0.001, batch 64** | **1.20, 1.40** | **1.30** |  |"
+    assert table[3].startswith("| SGD (momentum 0.9) 0.01, batch 32, weight decay 0.005, the paper's init")
+    assert table[3].endswith("| 0.70 | 0.70 | x.txt |") and len(table) == 4
+    earlier = tmp_path / lenet_tune.EARLIER_LOG
+    with pytest.raises(FileNotFoundError, match="05_recipes_earlier.txt"):
+        lenet_tune.logged_runs(tmp_path)
+    earlier.write_text(LOG.replace("1.30  (seeds [0, 1]: 1.20, 1.40)", "1.50  (seeds [0]: 1.50)"))
+    (tmp_path / "05_recipe_adam.txt").write_text(LOG.split("# exit")[0])
+    runs = lenet_tune.logged_runs(tmp_path)                    # the re-run replaces the earlier summary
+    assert runs["adam_lr0.001_b64"]["mean"] == 1.30
+    assert runs["adam_lr0.001_b64"]["log"] == "05_recipe_adam.txt"
+    assert runs["sgd_lr0.01_b32_wd0.005_paperinit_distorted"]["log"] == lenet_tune.EARLIER_LOG
+    path.write_text(LOG.split("# python")[1].split("--seeds 0 1")[1])   # result without its command
+    with pytest.raises(ValueError, match="line 7 has a result but no command"):
+        lenet_tune.read_runs(path)
+    path.write_text("seed 0 epoch 1\n")
+    with pytest.raises(ValueError, match="no result line"):
+        lenet_tune.read_runs(path)
