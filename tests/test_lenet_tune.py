@@ -134,3 +134,16 @@ def test_read_runs_and_the_table_rows(tmp_path):
     path.write_text("seed 0 epoch 1\n")
     with pytest.raises(ValueError, match="no result line"):
         lenet_tune.read_runs(path)
+
+
+def test_committed_logs_hold_the_runs_notebook_5_reads():
+    runs = lenet_tune.logged_runs()
+    needed = ["adam_lr0.001_b64", "adam_lr0.001_b64_wd0.1", "adam_lr0.001_b64_wd0.1_paperinit",
+              "adam_lr0.001_b64_rbf", "adam_lr0.001_b64_wd0.05", "adam_lr0.001_b64_wd0.05_distorted",
+              "sgd_lr0.01_b32", "sgd_lr0.01_b32_distorted", "sgd_lr0.01_b32_wd0.005_distorted"]
+    assert not [name for name in needed if name not in runs]
+    for name, run in runs.items():
+        assert abs(np.mean(list(run["errors"].values())) - run["mean"]) <= 0.005 + 1e-9, name
+        for seed, curve in run["curves"].items():   # a re-run: its result is its last epoch
+            assert len(curve) == 20 and curve[-1] == run["errors"][seed], (name, seed)
+    assert any(run["curves"] for run in runs.values())
