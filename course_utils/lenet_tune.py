@@ -6,6 +6,7 @@ training digits and report the error on its 5,000 held-out validation digits::
 
     python -m course_utils.lenet_tune --optimizer sgd --lr 0.01 --batch 32 --seeds 0 1
     python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --distort
+    python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --init paper
 
 Each run prints one line per epoch and a last ``name = value`` line with the
 mean final validation error over the seeds. The test digits are not loaded.
