@@ -22,6 +22,7 @@ epoch (for debugging). Pure Python: no Keras, numpy or IPython import.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -31,6 +32,20 @@ from typing import Any, TextIO
 QUALITY_KEYS = ("val_accuracy", "val_loss", "accuracy")
 #: Keras's standard entries; any other entry (``test_error``...) is shown too.
 STANDARD_KEYS = frozenset({"loss", "accuracy", "val_loss", "val_accuracy", "epoch_seconds"})
+
+
+_silenced = 0   # depth of nested silenced() blocks
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """Every :class:`Progress` in the block is silent (verbose=0): e.g. the runs a checker makes."""
+    global _silenced
+    _silenced += 1
+    try:
+        yield
+    finally:
+        _silenced -= 1
 
 
 def in_notebook() -> bool:
@@ -221,7 +236,7 @@ class Progress:
     def _show(self, text: str) -> None:
         """Draw ``text`` in place of the line."""
         self.text, self._last_draw = text, time.perf_counter()
-        if self.verbose == 0:
+        if self.verbose == 0 or _silenced:
             return
         if self.stream is None and in_notebook():
             from IPython.display import display
@@ -239,6 +254,8 @@ class Progress:
 
     def _persist(self, text: str) -> None:
         """A line of its own (verbose=2), above the live line in a terminal."""
+        if _silenced:
+            return
         if self.stream is None and in_notebook():
             print(text, flush=True)
         else:
@@ -249,7 +266,7 @@ class Progress:
     def _close(self, text: str) -> str:
         self.closed = True
         self._show(text)
-        if self.verbose and not (self.stream is None and in_notebook()):
+        if self.verbose and not _silenced and not (self.stream is None and in_notebook()):
             out = self._out()
             out.write("\n" if self._is_tty() else text + "\n")
             out.flush()

@@ -136,3 +136,13 @@ def test_format_helpers():
 
 def test_in_notebook_is_false_in_a_plain_process():
     assert progress.in_notebook() is False
+
+
+def test_silenced_hides_every_line_in_its_block(notebook):
+    out = Terminal()
+    with progress.silenced():
+        run_epochs(Progress("checker run", 2, stream=out), 5)
+        run_epochs(Progress("checker run", 2), 5)
+    assert out.getvalue() == "" and notebook == []
+    run_epochs(Progress("after", 1), 5)
+    assert notebook[-1][1].startswith("after: 1 epoch in ")
