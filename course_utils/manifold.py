@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from .plots import legible
+
 
 def _validate(points: Any, labels: Any, *, two_d: bool) -> tuple[np.ndarray, np.ndarray]:
     points = np.asarray(points, dtype=np.float64)
@@ -215,7 +217,7 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
 
     points, labels = _validate(points, labels, two_d=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 6))
+        _, ax = plt.subplots(figsize=(6, 4.5))
     colours = plt.get_cmap("tab10")
     classes = np.unique(labels)
     for c in classes:
@@ -234,8 +236,8 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
             ax.add_patch(Ellipse(mean, width, height, angle=angle, fill=False, ls="--", lw=1.5,
                                  color=colours(int(c) % 10)))
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    ax.legend(markerscale=4, fontsize=7, loc="best", ncols=2)
-    return ax
+    ax.legend(markerscale=4, loc="best", ncols=2)
+    return legible(ax)
 
 
 def loss_gradients(model: Any, loss_fn: Callable, x: Any, y: Any) -> list[np.ndarray]:
