@@ -97,7 +97,8 @@ def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols
     n = len(images)
     nrows = max(1, -(-n // ncols))
     size = slide_width(ncols * size) / ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * (size + 0.25)),
+    row_height = size + (0.22 if labels is not None else 0.05)   # room for an 11-pt label
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * row_height),
                              squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")

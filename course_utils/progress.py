@@ -97,7 +97,7 @@ class Progress:
     name : str
         Shown first on the line (the model's name, the loop's label).
     total : int
-        Epochs planned, >= 1.
+        Epochs planned, >= 0.
     verbose : {0, 1, 2}, default=1
         0 silent, 1 one line updated in place then a summary, 2 also one line per epoch.
     unit : str, default="epoch"
@@ -114,8 +114,8 @@ class Progress:
         if verbose not in (0, 1, 2):
             raise ValueError(f"Progress: verbose={verbose!r}, use 0 (silent), 1 (one line) or 2 "
                              "(also one line per epoch)")
-        if int(total) < 1:
-            raise ValueError(f"Progress: total={total} {unit}s, must be >= 1")
+        if int(total) < 0:
+            raise ValueError(f"Progress: total={total} {unit}s, must be >= 0")
         self.name, self.total, self.verbose, self.unit = str(name), int(total), verbose, unit
         self.stream, self.min_interval = stream, float(min_interval)
         self.history: list[dict[str, Any]] = []   # one dict of metrics per finished epoch

@@ -110,8 +110,10 @@ def test_verbose_0_is_silent_and_2_adds_a_line_per_epoch(notebook, capsys):
                                                       "debug: epoch 3/3", "debug: 3 epochs in 0.0 s"]
     with pytest.raises(ValueError, match="verbose=3"):
         Progress("x", 3, verbose=3)
-    with pytest.raises(ValueError, match="total=0"):
-        Progress("x", 0)
+    with pytest.raises(ValueError, match="total=-1"):
+        Progress("x", -1)
+    out = io.StringIO()
+    assert list(Progress("none", 0, stream=out)) == [] and out.getvalue().startswith("none: 0 epochs in ")
 
 
 def test_summary_shows_the_restored_epoch_and_early_stop():
