@@ -105,25 +105,22 @@ class Progress:
         Terminal output (default ``sys.stdout``); in Jupyter a display is used instead.
         Updates in place are written only to a terminal (``isatty()``); any other
         stream gets the summary line alone.
-    min_interval : float, default=1.0
-        Seconds between two updates within an epoch (:meth:`batch`).
     """
 
     def __init__(self, name: str, total: int, *, verbose: int = 1, unit: str = "epoch",
-                 stream: TextIO | None = None, min_interval: float = 1.0) -> None:
+                 stream: TextIO | None = None) -> None:
         if verbose not in (0, 1, 2):
             raise ValueError(f"Progress: verbose={verbose!r}, use 0 (silent), 1 (one line) or 2 "
                              "(also one line per epoch)")
         if int(total) < 0:
             raise ValueError(f"Progress: total={total} {unit}s, must be >= 0")
         self.name, self.total, self.verbose, self.unit = str(name), int(total), verbose, unit
-        self.stream, self.min_interval = stream, float(min_interval)
+        self.stream = stream
         self.history: list[dict[str, Any]] = []   # one dict of metrics per finished epoch
         self.postfix: dict[str, Any] = {}
         self.text = ""                            # what the line shows now
         self._handle: Any = None
         self._start: float | None = None
-        self._last_draw = 0.0
         self._width = 0
         self.closed = False
 
@@ -143,14 +140,6 @@ class Progress:
         if self._start is None:
             self._start = time.perf_counter()
             self._show(self._live_text())
-
-    def batch(self, done: int, steps: int | None = None) -> None:
-        """Within an epoch: ``done`` of ``steps`` batches; redrawn at most every ``min_interval`` s."""
-        self.start()
-        now = time.perf_counter()
-        if now - self._last_draw >= self.min_interval:
-            of = f"/{steps}" if steps else ""
-            self._show(self._live_text(f" (batch {done}{of})"))
 
     def step(self, metrics: Mapping[str, Any] | None = None) -> None:
         """One epoch finished, with its metrics (a Keras ``logs`` dict or :meth:`set_postfix`'s)."""
@@ -216,8 +205,8 @@ class Progress:
                 self.fail()
 
     # --- output ---------------------------------------------------------------------------------
-    def _live_text(self, extra: str = "") -> str:
-        text = f"{self.name}: {self.unit} {self.done}/{self.total}{extra}, {format_seconds(self.seconds)}"
+    def _live_text(self) -> str:
+        text = f"{self.name}: {self.unit} {self.done}/{self.total}, {format_seconds(self.seconds)}"
         if self.history:
             metrics = format_metrics(self.history[-1])
             text += f", {metrics}" if metrics else ""
@@ -235,7 +224,7 @@ class Progress:
 
     def _show(self, text: str) -> None:
         """Draw ``text`` in place of the line."""
-        self.text, self._last_draw = text, time.perf_counter()
+        self.text = text
         if self.verbose == 0 or _silenced:
             return
         if self.stream is None and in_notebook():

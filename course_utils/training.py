@@ -41,6 +41,9 @@ class EpochTimer(keras.callbacks.Callback):
 class TrainingProgress(keras.callbacks.Callback):
     """Shows a run as one line updated in place, then its summary (:class:`~course_utils.progress.Progress`).
 
+    Updated at each epoch's end only: a batch-level hook would stop Keras from
+    running callbacks asynchronously and slow training down.
+
     Parameters
     ----------
     name : str
@@ -59,9 +62,6 @@ class TrainingProgress(keras.callbacks.Callback):
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self.progress.start()
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.progress.batch(batch + 1, self.params.get("steps"))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.progress.step(logs or {})
