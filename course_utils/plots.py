@@ -97,8 +97,7 @@ def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols
     n = len(images)
     nrows = max(1, -(-n // ncols))
     size = slide_width(ncols * size) / ncols
-    row_height = size + (0.22 if labels is not None else 0.05)   # room for an 11-pt label
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * row_height),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15),
                              squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
