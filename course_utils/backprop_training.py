@@ -14,16 +14,11 @@ from typing import Any
 import numpy as np
 
 from . import numpy_mlp as ref
+from .progress import Progress
 
 History = dict[str, list[float]]
 LR_KEYS = ("train_loss", "train_acc", "eval_loss", "eval_acc")
 MLP_KEYS = (*LR_KEYS, "epoch_seconds")
-
-
-def _progress(epochs: int, desc: str):
-    from tqdm.auto import tqdm
-
-    return tqdm(range(epochs), desc=desc, unit="epoch", mininterval=1.0)
 
 
 def train_lr(X: np.ndarray, Y: np.ndarray, labels: np.ndarray, X_eval: np.ndarray,
@@ -52,7 +47,7 @@ def train_lr(X: np.ndarray, Y: np.ndarray, labels: np.ndarray, X_eval: np.ndarra
     b = np.zeros(Y.shape[1], dtype=np.float32)
     Y_eval = ref.one_hot(labels_eval, Y.shape[1])
     history: History = {key: [] for key in LR_KEYS}
-    bar = _progress(epochs, "logistic regression (reference)")
+    bar = Progress("logistic regression (reference)", epochs)
     for _ in bar:
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
@@ -64,7 +59,7 @@ def train_lr(X: np.ndarray, Y: np.ndarray, labels: np.ndarray, X_eval: np.ndarra
             P = ref.lr_forward(Xs, W, b)
             history[f"{split}_loss"].append(ref.cross_entropy(P, Ys))
             history[f"{split}_acc"].append(ref.accuracy(P, ls))
-        bar.set_postfix(eval_acc=f"{history['eval_acc'][-1]:.4f}", refresh=False)
+        bar.set_postfix(loss=history["train_loss"][-1], eval_acc=history["eval_acc"][-1])
     return W, b, history
 
 
@@ -82,7 +77,7 @@ def train_mlp(params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, label
     alpha : float, default=0.0
         L2 weight decay, passed to the backward pass.
     desc : str
-        The progress bar's label.
+        The progress line's label (:class:`~course_utils.progress.Progress`).
 
     Returns
     -------
@@ -93,7 +88,7 @@ def train_mlp(params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, label
     rng = np.random.default_rng(seed)
     Y_eval = ref.one_hot(labels_eval, Y.shape[1])
     history: History = {key: [] for key in MLP_KEYS}
-    bar = _progress(epochs, desc)
+    bar = Progress(desc, epochs)
     for _ in bar:
         start_time = time.perf_counter()
         order = rng.permutation(len(X))
@@ -111,7 +106,7 @@ def train_mlp(params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, label
         Y_hat_eval = ref.mlp_forward(X_eval, params)[1]
         history["eval_loss"].append(ref.cross_entropy(Y_hat_eval, Y_eval))
         history["eval_acc"].append(ref.accuracy(Y_hat_eval, labels_eval))
-        bar.set_postfix(eval_acc=f"{history['eval_acc'][-1]:.4f}", refresh=False)
+        bar.set_postfix(loss=history["train_loss"][-1], eval_acc=history["eval_acc"][-1])
     return history
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .plots import legible
+
 
 def sequence_pairs(ids: np.ndarray, length: int, step: int) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``ids[s:s+length]`` and targets ``ids[s+1:s+length+1]`` for s = 0, step, 2 step...
@@ -120,4 +122,4 @@ def plot_char_embedding(points: np.ndarray, chars: Sequence[str], clusters: np.n
     ax.set_ylim(points[:, 1].min() - pad[1], points[:, 1].max() + pad[1])
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.grid(alpha=0.3)
-    return fig
+    return legible(fig)

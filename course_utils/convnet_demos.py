@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .plots import MIN_FONT, legible, slide_width
+
 POOL_KINDS = ("max", "avg", "l2")
 
 #: 3x3 kernels offered by the convolution explorer.
@@ -158,6 +160,7 @@ def pooling_explorer(image: np.ndarray):
         _show(axes[3], ~np.isclose(a, b), "pooled values that changed", cmap="Reds", vmin=0, vmax=1)
         fig.suptitle(f"non-background values changed: input {changed_in:.0%}, pooled {changed_out:.0%}"
                      f"   |   relative distance: input {distance_in:.2f}, pooled {distance_out:.2f}")
+        legible(fig)
         fig.tight_layout()
         plt.show()
 
@@ -202,6 +205,7 @@ def convolution_explorer(image: np.ndarray):
             axes[1].text(c, r, f"{v:.2g}", ha="center", va="center")
         fig.colorbar(_show(axes[2], out, "output (cross-correlation, valid)", cmap="coolwarm"),
                      ax=axes[2])
+        legible(fig)
         fig.tight_layout()
         plt.show()
 
@@ -230,7 +234,7 @@ def distortion_explorer(images: np.ndarray):
         out = distort(images, shift_x=shift_x, shift_y=shift_y, scale=scale, squeeze=squeeze,
                       shear=shear)
         n = len(images)
-        fig, axes = plt.subplots(2, n, figsize=(1.6 * n, 3.6), squeeze=False)
+        fig, axes = plt.subplots(2, n, figsize=(slide_width(1.6 * n), 3.6), squeeze=False)
         for i in range(n):
             for row, batch, label in ((0, images, "original"), (1, out, "distorted")):
                 axes[row, i].imshow(batch[i, :, :, 0], cmap="gray", vmin=-0.1, vmax=1.175)
@@ -240,6 +244,7 @@ def distortion_explorer(images: np.ndarray):
                     axes[row, i].set_ylabel(label)
         fig.suptitle(f"shift ({shift_x:+.1f}, {shift_y:+.1f}) px, scale {scale:.2f}, "
                      f"squeeze {squeeze:+.2f}, shear {shear:+.2f}")
+        legible(fig)
         fig.tight_layout()
         plt.show()
 
@@ -262,9 +267,10 @@ def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = 
     off = cm - np.diag(np.diag(cm))
     ax.imshow(off, cmap="Reds")
     for (r, c), v in np.ndenumerate(cm):
-        ax.text(c, r, str(v), ha="center", va="center", fontsize=10,
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=MIN_FONT,
                 color="gray" if r == c else "black")
     ax.set(title=title, xlabel="predicted class", ylabel="true class",
            xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels)
+    legible(fig)
     fig.tight_layout()
     return fig

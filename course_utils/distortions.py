@@ -8,16 +8,21 @@ distortions inside the model, so nothing is stored::
     augmented = keras.Sequential([RandomDistortion(), lenet])   # shares lenet's weights
 
 Only active in training (``training=True``); the identity at inference.
-The layer class is created on first use, so importing this module does not
-import Keras. Written with ``keras.ops`` / ``keras.random``: TensorFlow and JAX.
+:class:`RandomDistortion` is a registered Keras layer with a ``get_config``
+(it saves and loads with the model); this module imports Keras. Written with
+``keras.ops`` / ``keras.random``: TensorFlow and JAX.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
+import numpy as np
+
 from .config import import_keras
+
+keras = import_keras()
+ops = keras.ops
 
 
 def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
@@ -40,8 +45,6 @@ def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
         ``[a0, a1, a2, b0, b1, b2, 0, 0]``: output pixel (x, y) reads input
         pixel ``(a0 x + a1 y + a2, b0 x + b1 y + b2)``.
     """
-    ops = import_keras().ops
-
     c = (size - 1) / 2.0
     sx, sy = scale * (1.0 + squeeze), scale * (1.0 - squeeze)
     a0, a1 = 1.0 / sx, -shear / sx
@@ -68,11 +71,6 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
     -------
     distorted : ndarray of shape (n, h, h, 1), float32
     """
-    import numpy as np
-
-    import_keras()
-    ops = import_keras().ops
-
     images = np.asarray(images, dtype="float32")
     if images.ndim != 4 or images.shape[1] != images.shape[2]:
         raise ValueError(f"distort: expected (n, h, h, channels) images, got shape {images.shape}")
@@ -90,59 +88,53 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
     return np.asarray(ops.convert_to_numpy(out))
 
 
-@cache
-def _layer_class() -> type:
-    keras = import_keras()
-    ops = import_keras().ops
+@keras.saving.register_keras_serializable(package="course_utils")
+class RandomDistortion(keras.layers.Layer):
+    """Random shift, scale, squeeze and shear of each image, drawn uniformly per image.
 
-    class RandomDistortion(keras.layers.Layer):
-        """Random shift, scale, squeeze and shear of each image, drawn uniformly per image.
+    Parameters
+    ----------
+    shift, scale, squeeze, shear : float
+        Half-widths of the uniform ranges (shift in pixels, scale and squeeze
+        relative, shear as a slope); ``scale`` draws in ``[1 - scale, 1 + scale]``.
+    background : float
+        Fill value for pixels coming from outside (the paper's -0.1).
+    seed : int, optional
+    """
 
-        Parameters
-        ----------
-        shift, scale, squeeze, shear : float
-            Half-widths of the uniform ranges (shift in pixels, scale and squeeze
-            relative, shear as a slope); ``scale`` draws in ``[1 - scale, 1 + scale]``.
-        background : float
-            Fill value for pixels coming from outside (the paper's -0.1).
-        seed : int, optional
-        """
+    def __init__(self, shift: float = 2.0, scale: float = 0.1, squeeze: float = 0.1,
+                 shear: float = 0.2, background: float = -0.1, seed: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for name, value in (("shift", shift), ("scale", scale), ("squeeze", squeeze),
+                            ("shear", shear)):
+            if value < 0:
+                raise ValueError(f"RandomDistortion: {name}={value} must be >= 0")
+        if scale >= 1 or squeeze >= 1:
+            raise ValueError(f"RandomDistortion: scale={scale} and squeeze={squeeze} must be < 1")
+        self.ranges = {"shift": shift, "scale": scale, "squeeze": squeeze, "shear": shear}
+        self.background = background
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
 
-        def __init__(self, shift=2.0, scale=0.1, squeeze=0.1, shear=0.2, background=-0.1,
-                     seed=None, **kwargs):
-            super().__init__(**kwargs)
-            for name, value in (("shift", shift), ("scale", scale), ("squeeze", squeeze),
-                                ("shear", shear)):
-                if value < 0:
-                    raise ValueError(f"RandomDistortion: {name}={value} must be >= 0")
-            if scale >= 1 or squeeze >= 1:
-                raise ValueError(f"RandomDistortion: scale={scale} and squeeze={squeeze} must be < 1")
-            self.ranges = {"shift": shift, "scale": scale, "squeeze": squeeze, "shear": shear}
-            self.background = background
-            self.seed_generator = keras.random.SeedGenerator(seed)
+    def call(self, x: Any, training: bool = False) -> Any:
+        if not training:
+            return x
+        n = ops.shape(x)[0]
 
-        def call(self, x, training=False):
-            if not training:
-                return x
-            n = ops.shape(x)[0]
+        def draw(half_width, centre=0.0):
+            u = keras.random.uniform((n,), -1.0, 1.0, seed=self.seed_generator)
+            return centre + half_width * u
 
-            def draw(half_width, centre=0.0):
-                u = keras.random.uniform((n,), -1.0, 1.0, seed=self.seed_generator)
-                return centre + half_width * u
+        r = self.ranges
+        t = affine_transforms(draw(r["shift"]), draw(r["shift"]), draw(r["scale"], 1.0),
+                              draw(r["squeeze"]), draw(r["shear"]), x.shape[1])
+        return ops.image.affine_transform(x, t, interpolation="bilinear", fill_mode="constant",
+                                          fill_value=self.background)
 
-            r = self.ranges
-            t = affine_transforms(draw(r["shift"]), draw(r["shift"]), draw(r["scale"], 1.0),
-                                  draw(r["squeeze"]), draw(r["shear"]), x.shape[1])
-            return ops.image.affine_transform(x, t, interpolation="bilinear", fill_mode="constant",
-                                              fill_value=self.background)
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
 
-        def compute_output_shape(self, input_shape):
-            return input_shape
-
-    return RandomDistortion
-
-
-def __getattr__(name: str) -> Any:
-    if name == "RandomDistortion":
-        return _layer_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), **self.ranges, "background": self.background,
+                "seed": self.seed}

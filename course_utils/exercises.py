@@ -33,6 +33,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from . import progress
 from .check import CheckError, collect_passed
 
 NOT_DONE, WRONG, RIGHT, ERROR = "not done yet", "wrong", "right", "error"
@@ -159,8 +160,9 @@ def exercise(label: str, title: str = "", **references: Any) -> Callable[[Callab
         passed: list[str] = []
         if not todo:
             try:
-                # Progress bars of the runs a checker makes (stderr) would bury its verdict.
-                with collect_passed() as passed, contextlib.redirect_stderr(io.StringIO()):
+                # Progress lines of the runs a checker makes would bury its verdict.
+                with (collect_passed() as passed, contextlib.redirect_stderr(io.StringIO()),
+                      progress.silenced()):
                     checks()
             except NotImplementedError:
                 todo = list(references)

@@ -8,21 +8,25 @@ format and the model builder of notebook 5::
 
 The per-layer parameter / connection table is in :mod:`course_utils.lenet_counts`.
 
-The Keras layer classes (:class:`Subsampling`, :class:`SparseConv2D`,
-:class:`RBFOutput`) are created on first use (module ``__getattr__``), so
-importing this module does not import Keras. Everything uses ``keras.ops``
-and runs on the TensorFlow and JAX backends.
+The Keras layers (:class:`Subsampling`, :class:`SparseConv2D`,
+:class:`RBFOutput`) and the activation :func:`scaled_tanh` are registered
+Keras objects (package ``course_utils``) with a ``get_config``, so a LeNet-5
+saves to a ``.keras`` file and loads back. This module imports Keras.
+Everything uses ``keras.ops`` and runs on the TensorFlow and JAX backends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from .config import import_keras
+
+keras = import_keras()
+ops = keras.ops
+serializable = keras.saving.register_keras_serializable(package="course_utils")
 
 #: S2 maps read by each of the 16 C3 maps (Table I of the paper).
 C3_TABLE: tuple[tuple[int, ...], ...] = (
@@ -83,10 +87,9 @@ def to_lenet_input(images: np.ndarray) -> np.ndarray:
     return np.pad(x, ((0, 0), (2, 2), (2, 2)), constant_values=-0.1)[..., None]
 
 
-def scaled_tanh(a):
+@serializable
+def scaled_tanh(a: Any) -> Any:
     """The paper's activation ``1.7159 * tanh(2 a / 3)`` (keras.ops, any backend)."""
-    ops = import_keras().ops
-
     return TANH_A * ops.tanh(TANH_S * a)
 
 
@@ -120,109 +123,133 @@ def sparse_kernel_index(table: Sequence[Sequence[int]], in_channels: int, kernel
     return index
 
 
-@cache
-def _layer_classes() -> dict[str, type]:
-    """Create the Keras layer classes (first use only)."""
-    keras = import_keras()
-    ops = import_keras().ops
-
-    class Subsampling(keras.layers.Layer):
-        """S2/S4: sum of each 2x2 block, times a trainable coefficient, plus a bias, per map.
-
-        Input (batch, h, w, c) -> output (batch, h // 2, w // 2, c); 2 c parameters.
-        """
-
-        def __init__(self, activation=None, **kwargs):
-            super().__init__(**kwargs)
-            self.activation = activation
-
-        def build(self, input_shape):
-            c = input_shape[-1]
-            self.coefficient = self.add_weight(shape=(c,), initializer=keras.initializers.Constant(0.25),
-                                               name="coefficient")
-            self.bias = self.add_weight(shape=(c,), initializer="zeros", name="bias")
-
-        def call(self, x):
-            block_sum = 4.0 * ops.average_pool(x, pool_size=2, strides=2, padding="valid")
-            a = block_sum * self.coefficient + self.bias
-            return a if self.activation is None else self.activation(a)
-
-        def compute_output_shape(self, input_shape):
-            b, h, w, c = input_shape
-            return (b, h // 2, w // 2, c)
-
-    class SparseConv2D(keras.layers.Layer):
-        """C3: a 'valid' convolution whose output map j reads only the input maps ``table[j]``.
-
-        Stores only the connected kernels (``kernel_size**2 * sum(len(t))`` weights)
-        plus one bias per output map, and scatters them into a full kernel at each call.
-        """
-
-        def __init__(self, table=C3_TABLE, kernel_size=5, activation=None, **kwargs):
-            super().__init__(**kwargs)
-            self.table = tuple(tuple(int(i) for i in t) for t in table)
-            self.kernel_size = int(kernel_size)
-            self.activation = activation
-
-        def build(self, input_shape):
-            k, c_in = self.kernel_size, input_shape[-1]
-            self.index = sparse_kernel_index(self.table, c_in, k)
-            # LeCun uniform initialisation with each output map's own fan-in.
-            limits = np.concatenate([np.full(k * k * len(t), np.sqrt(3.0 / (k * k * len(t))))
-                                     for t in self.table]).astype("float32")
-
-            def init(shape, dtype=None):
-                return keras.random.uniform(shape, -1.0, 1.0, dtype=dtype) * limits
-
-            self.kernel = self.add_weight(shape=(limits.size,), initializer=init, name="kernel")
-            self.bias = self.add_weight(shape=(len(self.table),), initializer="zeros", name="bias")
-
-        def full_kernel(self):
-            """The equivalent dense kernel, shape (k, k, in_channels, filters), zeros elsewhere."""
-            padded = ops.concatenate([ops.zeros((1,), dtype=self.kernel.dtype), self.kernel])
-            return ops.take(padded, self.index)
-
-        def call(self, x):
-            a = ops.conv(x, self.full_kernel(), strides=1, padding="valid") + self.bias
-            return a if self.activation is None else self.activation(a)
-
-        def compute_output_shape(self, input_shape):
-            b, h, w, _ = input_shape
-            k = self.kernel_size
-            return (b, h - k + 1, w - k + 1, len(self.table))
-
-    class RBFOutput(keras.layers.Layer):
-        """The paper's output: y_i = -||x - w_i||^2 with fixed +-1 targets w_i (no training).
-
-        Returned as logits (minus the squared distances), for a softmax cross-entropy.
-        """
-
-        def build(self, input_shape):
-            bitmaps = digit_bitmaps()
-            if input_shape[-1] != bitmaps.shape[1]:
-                raise ValueError(f"RBFOutput: needs {bitmaps.shape[1]} inputs, got {input_shape[-1]}")
-            self.centres = self.add_weight(shape=bitmaps.shape, trainable=False, name="centres",
-                                           initializer=keras.initializers.Constant(bitmaps))
-
-        def call(self, x):
-            sq = (ops.sum(x * x, axis=-1, keepdims=True) - 2.0 * ops.matmul(x, ops.transpose(self.centres))
-                  + ops.sum(self.centres * self.centres, axis=-1))
-            return -sq
-
-        def compute_output_shape(self, input_shape):
-            return (*input_shape[:-1], 10)
-
-    return {"Subsampling": Subsampling, "SparseConv2D": SparseConv2D, "RBFOutput": RBFOutput}
+def _activation(activation: Any) -> Any:
+    """None stays None (no activation); a name or a serialized config becomes the function."""
+    return None if activation is None else keras.activations.get(activation)
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("Subsampling", "SparseConv2D", "RBFOutput"):
-        return _layer_classes()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def _activation_config(activation: Any) -> Any:
+    return None if activation is None else keras.activations.serialize(activation)
+
+
+@serializable
+class Subsampling(keras.layers.Layer):
+    """S2/S4: sum of each 2x2 block, times a trainable coefficient, plus a bias, per map.
+
+    Input (batch, h, w, c) -> output (batch, h // 2, w // 2, c); 2 c parameters.
+
+    Parameters
+    ----------
+    activation : callable, str or None
+        Applied after the bias (the paper's :func:`scaled_tanh`); None for none.
+    """
+
+    def __init__(self, activation: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.activation = _activation(activation)
+
+    def build(self, input_shape: tuple) -> None:
+        c = input_shape[-1]
+        self.coefficient = self.add_weight(shape=(c,), initializer=keras.initializers.Constant(0.25),
+                                           name="coefficient")
+        self.bias = self.add_weight(shape=(c,), initializer="zeros", name="bias")
+
+    def call(self, x: Any) -> Any:
+        block_sum = 4.0 * ops.average_pool(x, pool_size=2, strides=2, padding="valid")
+        a = block_sum * self.coefficient + self.bias
+        return a if self.activation is None else self.activation(a)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        b, h, w, c = input_shape
+        return (b, h // 2, w // 2, c)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "activation": _activation_config(self.activation)}
+
+
+@serializable
+class SparseConv2D(keras.layers.Layer):
+    """C3: a 'valid' convolution whose output map j reads only the input maps ``table[j]``.
+
+    Stores only the connected kernels (``kernel_size**2 * sum(len(t))`` weights)
+    plus one bias per output map, and scatters them into a full kernel at each call.
+
+    Parameters
+    ----------
+    table : sequence of sequences of int, default=C3_TABLE
+        ``table[j]`` lists the input maps that output map ``j`` reads.
+    kernel_size : int, default=5
+    activation : callable, str or None
+    """
+
+    def __init__(self, table: Sequence[Sequence[int]] = C3_TABLE, kernel_size: int = 5,
+                 activation: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.table = tuple(tuple(int(i) for i in t) for t in table)
+        self.kernel_size = int(kernel_size)
+        self.activation = _activation(activation)
+
+    def build(self, input_shape: tuple) -> None:
+        k, c_in = self.kernel_size, input_shape[-1]
+        self.index = sparse_kernel_index(self.table, c_in, k)
+        # LeCun uniform initialisation with each output map's own fan-in.
+        limits = np.concatenate([np.full(k * k * len(t), np.sqrt(3.0 / (k * k * len(t))))
+                                 for t in self.table]).astype("float32")
+
+        def init(shape: tuple, dtype: Any = None) -> Any:
+            return keras.random.uniform(shape, -1.0, 1.0, dtype=dtype) * limits
+
+        self.kernel = self.add_weight(shape=(limits.size,), initializer=init, name="kernel")
+        self.bias = self.add_weight(shape=(len(self.table),), initializer="zeros", name="bias")
+
+    def full_kernel(self) -> Any:
+        """The equivalent dense kernel, shape (k, k, in_channels, filters), zeros elsewhere."""
+        padded = ops.concatenate([ops.zeros((1,), dtype=self.kernel.dtype), self.kernel])
+        return ops.take(padded, self.index)
+
+    def call(self, x: Any) -> Any:
+        a = ops.conv(x, self.full_kernel(), strides=1, padding="valid") + self.bias
+        return a if self.activation is None else self.activation(a)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        b, h, w, _ = input_shape
+        k = self.kernel_size
+        return (b, h - k + 1, w - k + 1, len(self.table))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "table": [list(t) for t in self.table],
+                "kernel_size": self.kernel_size, "activation": _activation_config(self.activation)}
+
+
+@serializable
+class RBFOutput(keras.layers.Layer):
+    """The paper's output: y_i = -||x - w_i||^2 with fixed +-1 targets w_i (no training).
+
+    Returned as logits (minus the squared distances), for a softmax cross-entropy.
+    Input (batch, 84) -> output (batch, 10).
+    """
+
+    def build(self, input_shape: tuple) -> None:
+        bitmaps = digit_bitmaps()
+        if input_shape[-1] != bitmaps.shape[1]:
+            raise ValueError(f"RBFOutput: needs {bitmaps.shape[1]} inputs, got {input_shape[-1]}")
+        self.centres = self.add_weight(shape=bitmaps.shape, trainable=False, name="centres",
+                                       initializer=keras.initializers.Constant(bitmaps))
+
+    def call(self, x: Any) -> Any:
+        sq = (ops.sum(x * x, axis=-1, keepdims=True) - 2.0 * ops.matmul(x, ops.transpose(self.centres))
+              + ops.sum(self.centres * self.centres, axis=-1))
+        return -sq
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (*input_shape[:-1], 10)
+
+    def get_config(self) -> dict[str, Any]:
+        return super().get_config()
 
 
 def build_lenet5(output: str = "softmax", subsampling: type | None = None,
-                 sparse_conv: type | None = None, seed: int | None = 0):
+                 sparse_conv: type | None = None, seed: int | None = 0) -> keras.Sequential:
     """LeNet-5 as in the paper, on (32, 32, 1) inputs.
 
     Parameters
@@ -242,18 +269,15 @@ def build_lenet5(output: str = "softmax", subsampling: type | None = None,
     model : keras.Sequential
         Layers named C1, S2, C3, S4, C5, flatten, F6, output.
     """
-    keras = import_keras()
-
     if output not in ("softmax", "rbf"):
         raise ValueError(f"build_lenet5: output={output!r}, use 'softmax' or 'rbf'")
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    classes = _layer_classes()
-    subsampling = subsampling or classes["Subsampling"]
-    sparse_conv = sparse_conv or classes["SparseConv2D"]
+    subsampling = subsampling or Subsampling
+    sparse_conv = sparse_conv or SparseConv2D
     init = "lecun_uniform"
     head = (keras.layers.Dense(10, kernel_initializer=init, name="output") if output == "softmax"
-            else classes["RBFOutput"](name="output"))
+            else RBFOutput(name="output"))
     return keras.Sequential([
         keras.Input((32, 32, 1)),
         keras.layers.Conv2D(6, 5, activation=scaled_tanh, kernel_initializer=init, name="C1"),

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .lenet_tune import build_parser
-
 _COMMAND = re.compile(r"^#.*python -m course_utils\.lenet_tune(?P<args>.*)$")
 _EPOCH = re.compile(r"^seed (?P<seed>\d+) epoch +(?P<epoch>\d+) +validation error (?P<err>[\d.]+) %")
 _RESULT = re.compile(r"^(?P<name>\S+?)_validation_error_percent = (?P<mean>[\d.]+) +"
@@ -58,6 +56,8 @@ def read_runs(path: str | Path) -> list[dict]:
 
 def describe(args: str) -> str:
     """A recipe in words, from the command's arguments, e.g. 'Adam 0.001, batch 64'."""
+    from .lenet_tune import build_parser  # imports Keras: only when a command is parsed
+
     parser = build_parser()
     a = parser.parse_args(args.split())
     words = [f"{'Adam' if a.optimizer == 'adam' else 'SGD (momentum 0.9)'} {a.lr:g}, batch {a.batch}"]

@@ -8,8 +8,9 @@ training digits and report the error on its 5,000 held-out validation digits::
     python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --distort
     python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --init paper
 
-Each run prints one line per epoch and a last ``name = value`` line with the
-mean final validation error over the seeds. The test digits are not loaded.
+Each seed's run shows one progress line (updated in place in a terminal), left
+as a summary with its final validation accuracy; a last ``name = value`` line
+gives the mean final validation error over the seeds. The test digits are not loaded.
 The runs the notebook cites are logged in ``notebooks/logs/05_recipe*.txt``, read
 by :mod:`course_utils.lenet_logs`.
 """
@@ -17,7 +18,6 @@ by :mod:`course_utils.lenet_logs`.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
@@ -152,20 +152,14 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     model = build_lenet5(output=args.output, seed=seed)
     if getattr(args, "init", "lecun") == "paper":
         paper_init(model, seed)
-    trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model])
+    trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model],
+                                name="lenet5_distorted")
                if args.distort else model)
     compile_recipe(trained, optimizer=args.optimizer, lr=args.lr, batch=args.batch, epochs=args.epochs,
                    n_train=len(x_tr), weight_decay=args.weight_decay, ema=args.ema)
-    start = time.perf_counter()
-
-    def report(epoch, logs):
-        print(f"seed {seed} epoch {epoch + 1:2d}  validation error {100 * (1 - logs['val_accuracy']):.2f} %  "
-              f"({time.perf_counter() - start:.0f} s)", flush=True)
-
     # With averaging, validation (and the final model) use the averaged weights.
     callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if args.ema else []
-    callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=report))
-    history = fit(trained, x_tr, y_tr, epochs=args.epochs, batch_size=args.batch, seed=seed, verbose=0,
+    history = fit(trained, x_tr, y_tr, epochs=args.epochs, batch_size=args.batch, seed=seed,
                   validation_data=(x_va, y_va), callbacks=callbacks)
     return 100.0 * (1.0 - history["val_accuracy"][-1])
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from .plots import legible
+
 
 def _validate(points: Any, labels: Any, *, two_d: bool) -> tuple[np.ndarray, np.ndarray]:
     points = np.asarray(points, dtype=np.float64)
@@ -222,7 +224,7 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
     if legend not in ("outside", "inside", None):
         raise ValueError(f"legend={legend!r} must be 'outside', 'inside' or None")
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 6))
+        _, ax = plt.subplots(figsize=(6, 4.5))
     colours = plt.get_cmap("tab10")
     classes = np.unique(labels)
     for c in classes:
@@ -248,7 +250,7 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
         where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1), "borderaxespad": 0}
         ax.legend(markerscale=4, fontsize=fontsize - 1, handletextpad=0.2,
                   **(where if legend == "outside" else {"loc": "best", "ncols": 2}))
-    return ax
+    return legible(ax)
 
 
 def loss_gradients(model: Any, loss_fn: Callable, x: Any, y: Any) -> list[np.ndarray]:

@@ -1,5 +1,8 @@
-"""Figures the notebooks share: image grids and training curves.
+"""Figures the notebooks share: image grids and training curves, legible on a slide.
 
+Every helper's figure is at most :data:`MAX_WIDTH` inches wide and, through
+:func:`legible`, writes no text under :data:`MIN_FONT` points, so that it stays
+readable when projected (a 13-inch figure filling a 1280-pixel slide).
 matplotlib is imported inside each function, so importing this module is cheap.
 """
 
@@ -10,9 +13,58 @@ from typing import Any
 
 import numpy as np
 
+#: Widest figure (inches) a helper draws: it fills a 1280-pixel slide.
+MAX_WIDTH = 13.0
+#: Smallest font (points) in a helper's figure; titles get :data:`TITLE_FONT`.
+MIN_FONT = 11.0
+TITLE_FONT = 13.0
+
+
+def legible(target: Any, min_size: float = MIN_FONT, title_size: float = TITLE_FONT) -> Any:
+    """Raise every text of a figure (or of one axes) to at least ``min_size`` points.
+
+    Tick labels (also those drawn later), axis labels, legends, texts and
+    titles below the minimum are enlarged; axes titles and the figure's
+    suptitle get at least ``title_size``. Larger fonts are kept.
+
+    Parameters
+    ----------
+    target : matplotlib Figure or Axes
+    min_size, title_size : float
+        In points.
+
+    Returns
+    -------
+    target : the same Figure or Axes
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    axes = target.axes if isinstance(target, Figure) else [target]
+    titles = set()
+    for ax in axes:
+        titles.update(id(t) for t in (ax.title, getattr(ax, "_left_title", None),
+                                      getattr(ax, "_right_title", None)) if t is not None)
+        for axis in (ax.xaxis, ax.yaxis):
+            size = min((t.get_fontsize() for t in axis.get_ticklabels(which="both")), default=min_size)
+            axis.set_tick_params(which="both", labelsize=max(size, min_size))
+    suptitle = getattr(target, "_suptitle", None)
+    if suptitle is not None:
+        titles.add(id(suptitle))
+    for text in target.findobj(Text):
+        floor = title_size if id(text) in titles else min_size
+        if text.get_text() and text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+    return target
+
+
+def slide_width(width: float) -> float:
+    """``width`` in inches, capped at :data:`MAX_WIDTH`."""
+    return min(float(width), MAX_WIDTH)
+
 
 def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols: int = 10,
-               title: str = "", cmap: str = "gray", size: float = 0.9):
+               title: str = "", cmap: str = "gray", size: float = 0.9) -> Any:
     """Show images in a grid, each with its label above it.
 
     Parameters
@@ -23,8 +75,8 @@ def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols
     ncols : int, default=10
     title : str
         Figure title.
-    size : float
-        Inches per image.
+    size : float, default=0.9
+        Inches per image (less when ``ncols * size`` exceeds :data:`MAX_WIDTH`).
 
     Returns
     -------
@@ -44,6 +96,7 @@ def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols
         raise ValueError(f"image_grid: {len(images)} images but {len(labels)} labels")
     n = len(images)
     nrows = max(1, -(-n // ncols))
+    size = slide_width(ncols * size) / ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15),
                              squeeze=False)
     for i, ax in enumerate(axes.flat):
@@ -51,15 +104,16 @@ def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols
         if i < n:
             ax.imshow(images[i], cmap=cmap)
             if labels is not None:
-                ax.set_title(str(labels[i]), fontsize=8, pad=2)
+                ax.set_title(str(labels[i]), fontsize=MIN_FONT, pad=2)
     if title:
         fig.suptitle(title)
+    legible(fig, title_size=MIN_FONT)
     fig.tight_layout()
     return fig
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: str = "epoch",
-                ylabel: str = "", ax=None, logy: bool = False, start: int = 1):
+                ylabel: str = "", ax: Any = None, logy: bool = False, start: int = 1) -> Any:
     """Plot several named curves on one axes (train vs test, one run vs another).
 
     Parameters
@@ -89,13 +143,13 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: st
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend()
-    return ax
+    return legible(ax)
 
 
 def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
                  metrics: Sequence[str] = ("loss", "accuracy"),
                  scale: Mapping[str, float] | None = None, ylabels: Mapping[str, str] | None = None,
-                 mark_best: str | None = None):
+                 mark_best: str | None = None) -> Any:
     """Train and validation curves of a Keras ``History.history`` dict, one panel per metric.
 
     Parameters
@@ -126,7 +180,8 @@ def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
         raise ValueError(f"plot_history: none of the metrics in {sorted(history)}")
     if mark_best is not None and f"val_{mark_best}" not in history:
         raise ValueError(f"plot_history: mark_best={mark_best!r} but history has no 'val_{mark_best}'")
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(slide_width(5.5 * len(metrics)), 3.6),
+                             squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
         factor = scale.get(metric, 1.0)
         curves = {"train": factor * np.asarray(history[metric], dtype=float)}
@@ -138,5 +193,6 @@ def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
                        label="best validation epoch")
             ax.legend()
     fig.suptitle(title)
+    legible(fig)
     fig.tight_layout()
     return fig

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .plots import legible
+
 
 def _check_positive(name: str, value: float) -> None:
     if not value > 0:
@@ -67,7 +69,7 @@ def plot_schedules(eta_0: float = 0.1, r_inv: float = 0.1, lam: float = 0.1, r_s
            ylim=(0, eta_0 * 1.05))
     ax.grid(alpha=0.3)
     ax.legend()
-    return ax
+    return legible(ax)
 
 
 def schedule_explorer(epochs: int = 50):
@@ -137,4 +139,4 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     if class_names is not None:
         ax.legend(loc="best", framealpha=0.9)
     ax.set(title=title, xlabel="x_1", ylabel="x_2")
-    return ax
+    return legible(ax)

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from .plots import legible
+
 
 def select_classes(x: np.ndarray, y: np.ndarray, classes: Any) -> tuple[np.ndarray, np.ndarray]:
     """Keep the examples of some classes, relabelled ``0 .. len(classes) - 1``.
@@ -226,7 +228,7 @@ def plot_budget_curves(results: dict[str, dict[int, list[float]]], *, title: str
     ax.set(title=title, xlabel="labelled examples per class (log scale)", ylabel=ylabel)
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    return ax
+    return legible(ax)
 
 
 def fit_logistic(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,

@@ -172,3 +172,12 @@ def test_exercise_needs_names():
         exercise("1a")
     with pytest.raises(TypeError, match="function of no argument"):
         Lazy(3)
+
+
+def test_the_training_runs_a_check_makes_print_no_progress_line(ns, capsys):
+    run_cell(ns, "from course_utils.progress import Progress\n"
+                 "def double(x):\n    for _ in Progress('loop', 3):\n        pass\n    return x + x\n")
+    run_cell(ns, CHECK)
+    assert capsys.readouterr().out.splitlines() == ["Exercise 1a: right (1 check passed)."]
+    ns["double"](1)   # outside a check, the loop's summary shows
+    assert capsys.readouterr().out.startswith("loop: 3 epochs in ")

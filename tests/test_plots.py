@@ -1,0 +1,72 @@
+"""The shared figures are legible on a slide: at most 13 inches wide, no text under 11 points."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from course_utils import charlm, convnet_demos, manifold, plots, schedules, transfer  # noqa: E402
+
+
+def smallest_font(fig):
+    """Smallest font (points) among the texts a drawn figure shows, and that text."""
+    fig.canvas.draw()   # tick labels exist once drawn
+    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min((t.get_fontsize(), t.get_text()) for t in shown)
+
+
+def assert_legible(fig):
+    size, text = smallest_font(fig)
+    assert size >= plots.MIN_FONT, f"{text!r} at {size} pt"
+    assert fig.get_size_inches()[0] <= plots.MAX_WIDTH + 1e-9
+    plt.close(fig)
+
+
+def test_legible_raises_small_text_and_keeps_larger():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], label="curve")
+    ax.set_title("t", fontsize=6)
+    ax.legend(fontsize=5)
+    ax.text(1, 1, "note", fontsize=4)
+    big = ax.text(2, 2, "big", fontsize=20)
+    ax.tick_params(labelsize=3)
+    assert smallest_font(fig)[0] == 3
+    plots.legible(fig)
+    assert_legible(fig)
+    assert ax.title.get_fontsize() == plots.TITLE_FONT and big.get_fontsize() == 20
+
+
+def test_a_figure_left_alone_fails_the_check():   # the check can fail
+    fig, ax = plt.subplots(figsize=(16, 3))
+    ax.set_title("x")
+    ax.legend(handles=ax.plot([1, 2], label="a"), fontsize=7)
+    with pytest.raises(AssertionError, match="7"):
+        assert_legible(fig)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: plots.image_grid(np.zeros((40, 28, 28)), labels=[f"{i}->{i + 1}" for i in range(40)],
+                             ncols=20, title="many"),
+    lambda: plots.plot_curves({"train": [3, 2, 1], "test": [3, 2.5, 2]}, title="loss").figure,
+    lambda: plots.plot_history({"loss": [2, 1], "val_loss": [2, 1.5], "accuracy": [0.5, 0.7],
+                                "val_accuracy": [0.5, 0.6], "test_error": [3, 2]},
+                               metrics=("loss", "accuracy", "test_error"), title="h"),
+    lambda: manifold.plot_separability(np.random.default_rng(0).normal(size=(200, 2)),
+                                       np.arange(200) % 10, title="separability").figure,
+    lambda: schedules.plot_schedules().figure,
+    lambda: schedules.plot_decision_boundary(lambda p: (p[:, 0] > 0).astype(int),
+                                             np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]]),
+                                             np.array([0, 1, 0]), title="xor", resolution=20).figure,
+    lambda: transfer.plot_budget_curves({"logistic": {1: [0.5, 0.6], 10: [0.8, 0.85]}},
+                                        title="budget").figure,
+    lambda: convnet_demos.confusion_figure(np.arange(100).reshape(10, 10) * 37, "confusion"),
+    lambda: charlm.plot_char_embedding(np.random.default_rng(0).normal(size=(5, 2)), list("abcde"),
+                                       np.arange(5), title="chars"),
+], ids=["image_grid", "plot_curves", "plot_history", "plot_separability", "plot_schedules",
+        "plot_decision_boundary", "plot_budget_curves", "confusion_figure", "plot_char_embedding"])
+def test_every_shared_figure_is_legible_on_a_slide(make):
+    assert_legible(make())
