@@ -77,9 +77,16 @@ def test_generate_reads_the_last_window_and_is_deterministic_at_zero():
 
 def test_widget_builds_and_generates():
     pytest.importorskip("ipywidgets")
-    box = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab")
-    button = box.children[2]
-    button.click()  # runs without raising
+    explorer = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab",
+                                 length=20)
+    box = explorer.widget
+    out = box.children[3]
+    first = out.outputs[0]["text"]                   # opens with a sample at the default settings
+    assert first.startswith("ab|") and len(first.strip()) == len("ab|") + 20
+    assert explorer.preview["text/plain"].endswith(first.strip())
+    assert "T = 0.5, 20 characters, rng seed 0" in explorer.preview["text/plain"]
+    assert "Text generator: run this cell" in explorer.bundles()[1]["text/plain"]
+    box.children[2].click()  # the Generate button runs without raising (no kernel: prints nothing here)
     assert box.children[1].value == "ab"
 
 
