@@ -141,7 +141,7 @@ def _selected(config) -> bool:
     return False
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _only_when_asked(request):
     if not _selected(request.config):
         pytest.skip("browser tests: run `make test-ui` (pytest tests/ui)")
@@ -263,15 +263,6 @@ def open_notebook(pg, name: str) -> dict:
     return pg.evaluate(JS_DIRTY)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_opens_unmodified(page, lab, path):
-    state = open_notebook(page, path.name)
-    shot(page, f"{path.stem}.open")
-    print(f"  {path.name}: opened {'modified' if state['model'] or state['tabs'] else 'unmodified'}"
-          f" (kernelspec {state['kernelspec']})")
-    assert not state["model"] and not state["tabs"], f"{path.name} is marked modified on open: {state}"
-
-
 def _cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
@@ -330,16 +321,17 @@ def move_control(pg, cell_loc) -> str:
     return "first slider: 3 steps right (keyboard)"
 
 
-EXPLORER_NOTEBOOKS = [p for p in NOTEBOOKS if explorer_cells(p)]
-
-
-@pytest.mark.parametrize("path", EXPLORER_NOTEBOOKS, ids=lambda p: p.name)
-def test_explorers_answer_their_controls(page, lab, path):
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_unmodified_and_its_explorers_answer(page, path):
     started = time.monotonic()
+    state = open_notebook(page, path.name)
+    shot(page, f"{path.stem}.open")
+    modified = bool(state["model"] or state["tabs"])
+    print(f"  {path.name}: opened {'modified' if modified else 'unmodified'}"
+          f" (kernelspec {state['kernelspec']})")
+    assert not modified, f"{path.name} is marked modified on open: {state}"
     cells = _cells(path)
     explorers = explorer_cells(path)
-    state = open_notebook(page, path.name)
-    assert not state["model"], f"{path.name} is marked modified on open"
     report = []
     for i in explorers:
         page.evaluate(JS_SCROLL, i)
