@@ -372,6 +372,8 @@ def test_notebook_opens_unmodified_and_its_explorers_answer(page, path):
         while output_signature(loc) == before and time.monotonic() < deadline:
             time.sleep(0.25)
         changed = output_signature(loc) != before
+        page.wait_for_function(JS_READY)        # the last redraw done before the screenshot
+        time.sleep(1)
         shot(page, f"{path.stem}.cell{i}.moved")
         print(f"  {path.name} cell {i}: preview before run {dict(report)[i]}; live figures shown "
               f"{visible_imgs}; {action}; output changed: {'yes' if changed else 'no'}")
