@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The optional extras (pyproject.toml): decks (slides), browser tests (slides and ui: Playwright).
+SLIDES_STAMP := $(VENV)/.slides-stamp
+UI_STAMP := $(VENV)/.ui-stamp
 # Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8899"`.
 LAB_ARGS ?=
 # Jupyter refuses to run as root unless told (containers, Binder-like machines).
@@ -14,13 +17,15 @@ WORKSPACE ?= workspace
 # Students' JupyterLab: the course's config folder first (it turns nbgrader's grading UI off).
 STUDENT_JUPYTER := JUPYTER_CONFIG_PATH="$(CURDIR)/config/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
 
-.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results bench-notebooks clean-venv
+.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results bench-notebooks clean-venv slides test-ui
 
 help:
 	@echo "make lab     set up (venv, packages, data) and open JupyterLab on your notebooks in $(WORKSPACE)/"
 	@echo "make lab-solutions   (instructors) JupyterLab on the solution notebooks in notebooks/"
 	@echo "make test    same set-up, then ruff, unit tests and nbval (COURSE_FAST=1)"
 	@echo "make data    fetch and verify the datasets only"
+	@echo "make slides  one reveal.js deck per notebook in build/slides/ (stored outputs, works offline)"
+	@echo "make test-ui the decks (and JupyterLab) in headless Chromium; screenshots in build/ui/"
 	@echo "make results the headline figures stored in each notebook, beside their targets"
 	@echo "make student make the student versions (solutions cleared) in build/student/"
 	@echo "make execute NB=notebooks/01_backprop_by_hand.ipynb   re-run a notebook in full mode, in place"
@@ -37,6 +42,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 data: install
 	$(BIN)/python -m course_utils.data fetch all
+
+$(SLIDES_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,slides]'
+	@touch $@
+
+$(UI_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,slides,ui]'
+	@touch $@
+
+# Decks from the stored outputs (nothing runs); reveal.js and MathJax copied beside them.
+slides: $(SLIDES_STAMP)
+	$(BIN)/python -m course_utils.slides build
+
+# Headless Chromium (Debian's, never a download) driven by Playwright, network blocked
+# except file:// and localhost. Per-deck table and screenshots at the end of the output.
+test-ui: $(UI_STAMP)
+	$(BIN)/python -m pytest tests/ui -v
 
 # Students: their own copies (exercises to do) in $(WORKSPACE)/, which nothing overwrites.
 lab: workspace

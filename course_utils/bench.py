@@ -43,8 +43,7 @@ def blas_info() -> list[dict]:
 def describe_blas() -> str:
     """One line per BLAS library: name, version, kernel (architecture) and thread count."""
     lines = [f"{lib.get('internal_api', '?')} {lib.get('version', '?')}, kernel "
-             f"{lib.get('architecture', '?')}, {lib.get('num_threads', '?')} threads "
-             f"({lib.get('filepath', '?').rsplit('/', 1)[-1]})"
+             f"{lib.get('architecture', '?')}, {lib.get('num_threads', '?')} threads"
              for lib in blas_info() if lib.get("user_api") == "blas"]
     return "\n".join(lines) or "no BLAS library reported by threadpoolctl"
 
@@ -151,8 +150,8 @@ def backprop(epochs: int = 5, subset: int | None = None,
         x_train, y_train = x_train[:subset], y_train[:subset]
     X = (x_train.reshape(len(x_train), -1) / np.float32(255)).astype(np.float32)
     Y = numpy_mlp.one_hot(y_train)
-    print(f"MLP 784-100-10 sigmoid, SGD eta=1.0, batch 100, {len(X)} images, float32; "
-          f"median of {epochs} epochs after 1 warm-up")
+    print(f"MLP 784-100-10 sigmoid, SGD eta=1.0, batch 100, {len(X)} images, float32;\n"
+          f"median of {epochs} epoch(s) after 1 warm-up")
     print("numpy BLAS:", describe_blas())
     result: dict[str, float] = {}
     timings = {}
@@ -168,11 +167,11 @@ def backprop(epochs: int = 5, subset: int | None = None,
         result[f"ratio_{key}"] = keras / statistics.median(secs)
         rows.append((label, secs))
     for label, secs in rows:
-        print(f"{label:<28} {statistics.median(secs):7.3f} s/epoch   (each: "
-              + ", ".join(f"{s:.3f}" for s in secs) + ")")
+        print(f"{label:<28} {statistics.median(secs):7.3f} s/epoch  (each: "
+              + ", ".join(f"{s:.3f}" for s in secs[:5]) + (", ..." if len(secs) > 5 else "") + ")")
     for label, (key, _) in timings.items():
         ratio = result[f"ratio_{key}"]
-        print(f"ratio keras / [{label}] = {ratio:.2f}: numpy is {'faster' if ratio >= 1 else 'SLOWER'}")
+        print(f"keras / [{label}] = {ratio:.2f}: numpy is {'faster' if ratio >= 1 else 'SLOWER'}")
     return result
 
 

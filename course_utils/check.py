@@ -73,15 +73,26 @@ def rel_error(x: Any, y: Any, *, atol: float = 0.0) -> float:
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:
         raise ValueError(f"rel_error: shapes differ, {x.shape} vs {y.shape}")
-    return float(np.max(_element_errors(x, y, atol), initial=0.0))
+    return float(np.max(relative_errors(x, y, atol), initial=0.0))
 
 
-def _element_errors(x: np.ndarray, y: np.ndarray, atol: float) -> np.ndarray:
-    diff = np.abs(x - y)
-    scale = np.abs(x) + np.abs(y)
-    with np.errstate(invalid="ignore", divide="ignore"):
+def relative_errors(x: np.ndarray, y: np.ndarray, atol: float = 0.0) -> np.ndarray:
+    """The element-wise errors whose maximum is :func:`rel_error` (same shapes, float64).
+
+    Returns
+    -------
+    errors : ndarray of shape x.shape
+        ``|x - y| / (|x| + |y|)``, 0 where ``|x - y| <= atol`` or both are 0;
+        ``inf`` where either is NaN or only one is infinite (never counted as agreement).
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        diff = np.abs(x - y)
+        scale = np.abs(x) + np.abs(y)
         err = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
-    return np.where(diff <= atol, 0.0, err)
+        err = np.where(diff <= atol, 0.0, err)
+    finite = np.isfinite(x) & np.isfinite(y)
+    return np.where(finite, err, np.where(x == y, 0.0, np.inf))
 
 
 def matches(value: Any, target: Any, rtol: float = 1e-6) -> bool:
@@ -208,7 +219,7 @@ def check_close(name: str, value: Any, target: Any, *, rtol: float = 1e-6,
     else:
         line = f"{name}: max relative error {err:.1e} (tolerance {rtol:.0e})"
     if not ok:
-        found = describe_difference(value, target, _element_errors(value, target, atol) > rtol, rtol=rtol)
+        found = describe_difference(value, target, relative_errors(value, target, atol) > rtol, rtol=rtol)
         hint = "; ".join(h for h in (hint, found) if h)
     check_that(ok, line, hint=hint if not ok else "")
 

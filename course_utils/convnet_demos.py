@@ -91,6 +91,37 @@ def shift(image: np.ndarray, dx: int = 0, dy: int = 0, fill: float = 0.0) -> np.
     return out
 
 
+def shift_change(a: np.ndarray, b: np.ndarray, background: float = 0.0) -> tuple[float, float]:
+    """How much a map changes when its input is shifted: the measure of notebook 5.
+
+    Only the values that are not background in ``a`` or in ``b`` count: with all
+    values, the background that stays background would hide the change.
+
+    Parameters
+    ----------
+    a, b : ndarray of shape (h, w)
+        The map before and after the shift (e.g. pooled).
+    background : float
+        The background value.
+
+    Returns
+    -------
+    changed : float
+        Share of the non-background values that differ (0 when every value is background).
+    distance : float
+        ``||a - b|| / ||a||`` (``inf`` when ``a`` is all zeros and ``b`` is not).
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"shift_change: a has shape {a.shape} but b has shape {b.shape}; "
+                         "pass maps of the same shape")
+    seen = ~np.isclose(a, background) | ~np.isclose(b, background)
+    changed = float(np.mean(~np.isclose(a[seen], b[seen]))) if seen.any() else 0.0
+    diff, norm = float(np.linalg.norm(a - b)), float(np.linalg.norm(a))
+    distance = diff / norm if norm > 0 else (0.0 if diff == 0 else float("inf"))
+    return changed, distance
+
+
 def _show(ax, img, title, cmap="gray", **kw):
     im = ax.imshow(img, cmap=cmap, **kw)
     ax.set(title=title, xlabel="column", ylabel="row")
@@ -111,16 +142,19 @@ def pooling_figure(image: np.ndarray, dx: int = 1, dy: int = 0, size: int = 2, k
     import matplotlib.pyplot as plt
 
     image = np.asarray(image, dtype=float)
-    moved = shift(image, dx, dy, fill=image.min())
+    background = float(image.min())
+    moved = shift(image, dx, dy, fill=background)
     a, b = pool2d(image, size, kind=kind), pool2d(moved, size, kind=kind)
-    changed_in = np.mean(~np.isclose(image, moved))
-    changed_out = np.mean(~np.isclose(a, b))
+    pooled_background = float(pool2d(np.full((size, size), background), size, kind=kind)[0, 0])
+    changed_in, distance_in = shift_change(image, moved, background)
+    changed_out, distance_out = shift_change(a, b, pooled_background)
     fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
     _show(axes[0], moved, f"input shifted by ({dx}, {dy})")
     _show(axes[1], a, f"{kind} pool {size}x{size}, original")
     _show(axes[2], b, f"{kind} pool {size}x{size}, shifted")
     _show(axes[3], ~np.isclose(a, b), "pooled values that changed", cmap="Reds", vmin=0, vmax=1)
-    fig.suptitle(f"input values changed: {changed_in:.0%}   pooled values changed: {changed_out:.0%}")
+    fig.suptitle(f"non-background values changed: input {changed_in:.0%}, pooled {changed_out:.0%}"
+                 f"   |   relative distance: input {distance_in:.2f}, pooled {distance_out:.2f}")
     fig.tight_layout()
     return fig
 
@@ -282,11 +316,11 @@ def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = 
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"confusion_figure: expected a square matrix, got shape {cm.shape}")
     labels = list(labels) if labels is not None else [str(i) for i in range(len(cm))]
-    fig, ax = plt.subplots(figsize=(6.2, 5.4))
+    fig, ax = plt.subplots(figsize=(5.6, 4.4))   # fits a 720-pixel slide with a line of text
     off = cm - np.diag(np.diag(cm))
     ax.imshow(off, cmap="Reds")
     for (r, c), v in np.ndenumerate(cm):
-        ax.text(c, r, str(v), ha="center", va="center", fontsize=7,
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=10,
                 color="gray" if r == c else "black")
     ax.set(title=title, xlabel="predicted class", ylabel="true class",
            xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels)

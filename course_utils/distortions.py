@@ -19,9 +19,6 @@ from typing import Any
 
 from .config import import_keras
 
-#: Default ranges: +-2 px shift, +-10 % scale, +-10 % squeeze, +-0.2 shear.
-DEFAULT_RANGES = {"shift": 2.0, "scale": 0.1, "squeeze": 0.1, "shear": 0.2}
-
 
 def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
     """Per-image sampling transforms for ``keras.ops.image.affine_transform``.

@@ -6,9 +6,12 @@ training digits and report the error on its 5,000 held-out validation digits::
 
     python -m course_utils.lenet_tune --optimizer sgd --lr 0.01 --batch 32 --seeds 0 1
     python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --distort
+    python -m course_utils.lenet_tune --optimizer adam --lr 1e-3 --batch 64 --init paper
 
 Each run prints one line per epoch and a last ``name = value`` line with the
 mean final validation error over the seeds. The test digits are not loaded.
+The runs the notebook cites are logged in ``notebooks/logs/05_recipe*.txt``, read
+by :mod:`course_utils.lenet_logs`.
 """
 
 from __future__ import annotations
@@ -108,6 +111,38 @@ def compile_recipe(model, *, optimizer: str, lr: float, batch: int, epochs: int,
     return model
 
 
+def paper_init(model, seed: int = 0) -> None:
+    """Redraw LeNet-5's trainable weights as the paper does: uniform in ``±2.4 / F``.
+
+    ``F`` is the fan-in of the unit the weight belongs to (LeCun et al. 1998,
+    appendix A): 25 for C1, 25 times the number of S2 maps read for each C3 map,
+    4 for a subsampling unit, 400 for C5, 120 for F6, 84 for the output. The
+    biases and the subsampling coefficients are drawn the same way.
+
+    Parameters
+    ----------
+    model : keras.Sequential
+        A model from :func:`course_utils.lenet.build_lenet5` (changed in place).
+    seed : int
+    """
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if not layer.trainable_weights or not weights:
+            continue
+        if hasattr(layer, "table"):                   # C3: one kernel vector, map after map, then biases
+            k2 = layer.kernel_size ** 2
+            fan_map = np.array([k2 * len(t) for t in layer.table], dtype=float)
+            fans = [np.repeat(fan_map, [k2 * len(t) for t in layer.table]), fan_map]
+        elif len(weights) == 2 and weights[0].ndim == 1:   # subsampling: coefficients, biases
+            fans = [np.full(weights[0].shape, 4.0), np.full(weights[1].shape, 4.0)]
+        else:                                          # Conv2D or Dense: kernel (..., n_out), bias (n_out,)
+            fan = float(np.prod(weights[0].shape[:-1]))
+            fans = [np.full(w.shape, fan) for w in weights]
+        layer.set_weights([rng.uniform(-2.4, 2.4, size=w.shape).astype(w.dtype) / fan
+                           for w, fan in zip(weights, fans, strict=True)])
+
+
 def run(args: argparse.Namespace, seed: int, data) -> float:
     """Train one seed of the recipe; return its final validation error in %."""
     keras = import_keras()
@@ -115,6 +150,8 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
 
     (x_tr, y_tr), (x_va, y_va) = data
     model = build_lenet5(output=args.output, seed=seed)
+    if getattr(args, "init", "lecun") == "paper":
+        paper_init(model, seed)
     trained = (keras.Sequential([keras.Input((32, 32, 1)), RandomDistortion(seed=seed), model])
                if args.distort else model)
     compile_recipe(trained, optimizer=args.optimizer, lr=args.lr, batch=args.batch, epochs=args.epochs,
@@ -133,7 +170,8 @@ def run(args: argparse.Namespace, seed: int, data) -> float:
     return 100.0 * (1.0 - history["val_accuracy"][-1])
 
 
-def main(argv: list[str] | None = None) -> None:
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser of this script (also read by :mod:`course_utils.lenet_logs`)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
     parser.add_argument("--lr", type=float, default=0.01)
@@ -144,7 +182,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--distort", action="store_true", help="random affine distortions in training")
     parser.add_argument("--output", choices=("softmax", "rbf"), default="softmax",
                         help="dense softmax layer, or the paper's fixed RBF units")
+    parser.add_argument("--init", choices=("lecun", "paper"), default="lecun",
+                        help="LeCun uniform (variance 1/fan-in), or the paper's U(±2.4/fan-in)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.lr <= 0 or args.batch < 1 or args.epochs < 1:
         parser.error(f"--lr={args.lr}, --batch={args.batch} and --epochs={args.epochs} must be positive")
@@ -156,7 +201,8 @@ def main(argv: list[str] | None = None) -> None:
     errors = [run(args, seed, data) for seed in args.seeds]
     name = (f"{args.optimizer}_lr{args.lr:g}_b{args.batch}" + (f"_ema{args.ema:g}" if args.ema else "")
             + (f"_wd{args.weight_decay:g}" if args.weight_decay else "")
-            + ("_rbf" if args.output == "rbf" else "") + ("_distorted" if args.distort else ""))
+            + ("_rbf" if args.output == "rbf" else "") + ("_paperinit" if args.init == "paper" else "")
+            + ("_distorted" if args.distort else ""))
     print(f"{name}_validation_error_percent = {np.mean(errors):.2f}"
           f"  (seeds {args.seeds}: {', '.join(f'{e:.2f}' for e in errors)})")
 

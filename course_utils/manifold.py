@@ -192,7 +192,8 @@ def separability(points: Any, labels: Any, k: int = 6, n_std: float = 2.0) -> di
 
 def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: bool = True,
                       ellipses: bool = True, n_std: float = 2.0, xlabel: str = "dimension 1",
-                      ylabel: str = "dimension 2", class_names: Sequence[str] | None = None):
+                      ylabel: str = "dimension 2", class_names: Sequence[str] | None = None,
+                      legend: str | None = "outside", fontsize: float = 12):
     """Scatter a 2-D embedding coloured by class, with class hulls and ellipses.
 
     Parameters
@@ -205,6 +206,10 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
         Draw each class's convex hull (solid) and its ``n_std`` ellipse (dashed).
     class_names : sequence of str, optional
         Legend entries, indexed by label.
+    legend : {"outside", "inside"} or None, default="outside"
+        Right of the axes (hides no point), inside them, or none (e.g. all panels but one).
+    fontsize : float, default=12
+        The title's; labels and legend one point smaller, ticks two (legible on slides).
 
     Returns
     -------
@@ -214,6 +219,8 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
     from matplotlib.patches import Ellipse
 
     points, labels = _validate(points, labels, two_d=True)
+    if legend not in ("outside", "inside", None):
+        raise ValueError(f"legend={legend!r} must be 'outside', 'inside' or None")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 6))
     colours = plt.get_cmap("tab10")
@@ -233,8 +240,14 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
             width, height = 2 * n_std * np.sqrt(eigval[::-1])
             ax.add_patch(Ellipse(mean, width, height, angle=angle, fill=False, ls="--", lw=1.5,
                                  color=colours(int(c) % 10)))
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    ax.legend(markerscale=4, fontsize=7, loc="best", ncols=2)
+    ax.set_title(title, fontsize=fontsize)
+    ax.set_xlabel(xlabel, fontsize=fontsize - 1)
+    ax.set_ylabel(ylabel, fontsize=fontsize - 1)
+    ax.tick_params(labelsize=fontsize - 2)
+    if legend is not None:
+        where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1), "borderaxespad": 0}
+        ax.legend(markerscale=4, fontsize=fontsize - 1, handletextpad=0.2,
+                  **(where if legend == "outside" else {"loc": "best", "ncols": 2}))
     return ax
 
 

@@ -163,8 +163,8 @@ class NGramLM:
         if self.smoothing not in SMOOTHINGS:
             raise ValueError(f"NGramLM: smoothing={self.smoothing!r} is not one of {SMOOTHINGS}")
 
-    def _table(self, grams: np.ndarray, k: int) -> _Level:
-        """Level ``k`` from the distinct-or-not (k+1)-gram codes ``grams``."""
+    def _table(self, grams: np.ndarray) -> _Level:
+        """One level from its (k+1)-gram codes ``grams`` (continuation or plain counts)."""
         from scipy.sparse import csr_matrix
 
         V = self.vocab_size
@@ -197,7 +197,7 @@ class NGramLM:
             if self.smoothing == "kneser-ney" and k < top:
                 # continuation count: one per distinct character seen before h w
                 grams = np.unique(kgram_codes(ids, k + 2, V)) % V ** (k + 1)
-            self.levels.append(self._table(grams, k))
+            self.levels.append(self._table(grams))
         return self
 
     def predict_proba(self, contexts: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from . import validate as v
 from .errors import CourseTypeError, CourseValueError
 
 Params = dict[str, np.ndarray]
-INIT_SCHEMES = ("zeros", "gaussian", "xavier")
+INIT_SCHEMES = ("zeros", "gaussian", "xavier", "tp_xavier")
 
 
 def one_hot(labels: np.ndarray, num_classes: int = 10, dtype=np.float32) -> np.ndarray:
@@ -139,9 +139,10 @@ def init_mlp(n_in: int, n_hidden: int, n_out: int, scheme: str = "xavier", *,
 
     Parameters
     ----------
-    scheme : {"zeros", "gaussian", "xavier"}
+    scheme : {"zeros", "gaussian", "xavier", "tp_xavier"}
         ``zeros``: every weight 0; ``gaussian``: N(0, ``std``^2);
-        ``xavier``: Glorot's uniform law on ``[-a, a]``, ``a = sqrt(6 / (fan_in + fan_out))``.
+        ``xavier``: Glorot's uniform law on ``[-a, a]``, ``a = sqrt(6 / (fan_in + fan_out))``;
+        ``tp_xavier``: the original practical's rule, N(0, 1) / sqrt(fan_in) (LeCun's normal law).
         Biases always start at 0.
 
     Returns
@@ -161,6 +162,8 @@ def init_mlp(n_in: int, n_hidden: int, n_out: int, scheme: str = "xavier", *,
             W = np.zeros((fan_in, fan_out))
         elif scheme == "gaussian":
             W = rng.normal(0.0, std, (fan_in, fan_out))
+        elif scheme == "tp_xavier":
+            W = rng.normal(0.0, 1.0, (fan_in, fan_out)) / np.sqrt(fan_in)
         else:
             a = np.sqrt(6 / (fan_in + fan_out))
             W = rng.uniform(-a, a, (fan_in, fan_out))

@@ -65,7 +65,7 @@ def stored_results(path: str | Path) -> dict[str, str]:
     raise ValueError(f"{path}: the last executed code cell prints no `name = value` lines")
 
 
-def compare(name: str, value: str, op: str, target: float) -> str:
+def compare(value: str, op: str, target: float) -> str:
     """'ok', 'MISSED' or '' (no target) for one figure."""
     if not op:
         return ""
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for name, op, target in TARGETS.get(path.stem, []):
             value = found.get(name, "MISSING")
-            status = "MISSING" if value == "MISSING" else compare(name, value, op, target)
+            status = "MISSING" if value == "MISSING" else compare(value, op, target)
             goal = f"(target {op} {target:g})" if op else ""
             print(f"  {name} = {value}  {goal} {status}".rstrip())
     return 0

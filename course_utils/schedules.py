@@ -11,7 +11,7 @@ matplotlib and ipywidgets are imported inside the functions that need them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -96,7 +96,8 @@ def schedule_explorer(epochs: int = 50):
 
 
 def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *,
-                           title: str, ax=None, resolution: int = 200, margin: float = 0.5):
+                           title: str, ax=None, resolution: int = 200, margin: float = 0.5,
+                           class_names: Sequence[str] | None = None):
     """Colour the plane by a 2-D classifier's prediction and draw the labelled points on top.
 
     Parameters
@@ -105,6 +106,8 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     X : ndarray (N, 2)
     y : int ndarray (N,)
     title : str
+    class_names : sequence of str, optional
+        One legend entry per class, in the colours of the points and regions.
 
     Returns
     -------
@@ -123,6 +126,15 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     labels = out.argmax(axis=1) if out.ndim == 2 else out
     ax.contourf(g0, g1, labels.reshape(g0.shape), levels=np.arange(labels.max() + 2) - 0.5,
                 cmap="coolwarm", alpha=0.3)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=60)
+    y = np.asarray(y)
+    top = max(int(labels.max()), int(y.max()), 1)
+    colours = plt.get_cmap("coolwarm")(np.arange(top + 1) / top)
+    if class_names is not None and len(class_names) != top + 1:
+        raise ValueError(f"plot_decision_boundary: {len(class_names)} class_names for {top + 1} classes")
+    for k in range(top + 1):
+        ax.scatter(X[y == k, 0], X[y == k, 1], color=colours[k], edgecolors="k", s=60,
+                   label=None if class_names is None else class_names[k])
+    if class_names is not None:
+        ax.legend(loc="best", framealpha=0.9)
     ax.set(title=title, xlabel="x_1", ylabel="x_2")
     return ax

@@ -1,14 +1,30 @@
 """Benchmark helpers (the full numpy-vs-Keras run is a tooling command, not a unit test)."""
 
+import re
+
 import numpy as np
 import pytest
 
 from course_utils import bench, numpy_mlp
 
 
-def test_describe_blas_names_a_library():
+def test_describe_blas_names_the_library_numpy_loaded():
+    # numpy always loads a BLAS (OpenBLAS for the PyPI wheels): the line names it, not the fallback.
     text = bench.describe_blas()
-    assert "threads" in text or "no BLAS" in text
+    assert "no BLAS" not in text
+    for line in text.splitlines():
+        assert re.fullmatch(r"\S+ \S+, kernel \S+, \d+ threads", line), line
+    assert any(lib in text.lower() for lib in ("openblas", "mkl", "blis", "accelerate")), text
+
+
+def test_describe_blas_one_line_per_blas_library(monkeypatch):
+    fake = [{"user_api": "blas", "internal_api": "openblas", "version": "0.3.27",
+             "architecture": "Haswell", "num_threads": 2, "filepath": "/x/libopenblas64_.so"},
+            {"user_api": "openmp", "internal_api": "openmp", "num_threads": 2, "filepath": "/x/libgomp.so"}]
+    monkeypatch.setattr(bench, "blas_info", lambda: fake)
+    assert bench.describe_blas() == "openblas 0.3.27, kernel Haswell, 2 threads"
+    monkeypatch.setattr(bench, "blas_info", lambda: fake[1:])
+    assert bench.describe_blas() == "no BLAS library reported by threadpoolctl"
 
 
 def test_time_numpy_epochs_returns_one_time_per_epoch():

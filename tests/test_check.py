@@ -138,3 +138,11 @@ def test_fair_minimum():
     assert fair_minimum(1.0, 100) == 1.0
     with pytest.raises(ValueError, match="reference=92"):
         fair_minimum(92, 10_000)
+
+
+def test_rel_error_never_counts_nan_or_a_lone_infinity_as_agreement():
+    assert rel_error([1.0, np.nan], [1.0, np.nan]) == np.inf
+    assert rel_error([1.0, np.inf], [1.0, 2.0]) == np.inf
+    assert rel_error([1.0, np.inf], [1.0, np.inf]) == 0.0
+    assert rel_error([1.0, 2.0], [1.0, 2.0 + 1e-12], atol=1e-9) == 0.0
+    assert rel_error([0.0, 2.0], [1e-12, 2.0]) == 1.0

@@ -36,6 +36,20 @@ def test_pool_across_maps_and_shift():
         cd.pool_across_maps(maps, 4)
 
 
+def test_shift_change_counts_only_non_background_values():
+    bar = np.zeros((6, 6))
+    bar[2, 1:4] = 1.0                                 # a 3-pixel horizontal stroke
+    moved = cd.shift(bar, dx=1)
+    changed, distance = cd.shift_change(bar, moved)
+    assert changed == 0.5                             # 4 pixels seen (ink before or after), 2 differ
+    assert distance == np.sqrt(2) / np.sqrt(3)        # ||a - b|| / ||a||
+    assert changed != np.mean(bar != moved)           # not the share of all 36 pixels (2/36)
+    assert cd.shift_change(bar - 0.1, moved - 0.1, background=-0.1)[0] == 0.5
+    assert cd.shift_change(np.zeros((2, 2)), np.zeros((2, 2))) == (0.0, 0.0)
+    with pytest.raises(ValueError, match=r"\(6, 6\).*\(3, 3\)"):
+        cd.shift_change(bar, bar[:3, :3])
+
+
 def test_parse_kernel_and_explorers_build():
     assert cd.parse_kernel("0 1 0; 1 -4 1; 0,1,0")[1, 1] == -4
     with pytest.raises(ValueError, match="9 numbers"):

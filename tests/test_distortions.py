@@ -42,3 +42,33 @@ def test_layer_is_random_in_training_identity_otherwise():
     assert a.min() >= -0.1 - 1e-5
     with pytest.raises(ValueError, match="shear"):
         RandomDistortion(shear=-1)
+
+
+def _dot(row, col, size=33):
+    image = np.zeros((1, size, size, 1), np.float32)
+    image[0, row, col, 0] = 1.0
+    return image
+
+
+@pytest.mark.parametrize(("kwargs", "moved_to"), [
+    # the forward map about the centre c = 16: x' = sx (x - c) + shear sy (y - c) + c, y' = sy (y - c) + c
+    ({"shear": 0.5}, (20, 22)),                  # x' = 16 + 4 + 0.5 * 4
+    ({"squeeze": 0.25}, (19, 21)),               # sx = 1.25, sy = 0.75: (20, 20) -> (19, 21)
+    ({"scale": 1.25}, (21, 21)),
+    ({"shift_x": 2, "shift_y": -3}, (17, 22)),
+])
+def test_each_parameter_moves_a_dot_where_the_formula_says(kwargs, moved_to):
+    out = distort(_dot(20, 20), background=0.0, **kwargs)[0, :, :, 0]
+    assert np.unravel_index(np.argmax(out), out.shape) == moved_to
+    assert np.isclose(out.max(), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("only", ["shift", "scale", "squeeze", "shear"])
+def test_the_layer_uses_each_range(only):
+    ranges = {"shift": 0.0, "scale": 0.0, "squeeze": 0.0, "shear": 0.0}
+    x = np.repeat(_dot(20, 20), 8, axis=0)
+    assert np.allclose(np.asarray(RandomDistortion(**ranges, background=0.0, seed=0)(x, training=True)), x,
+                       atol=1e-5)
+    ranges[only] = {"shift": 2.0, "scale": 0.1, "squeeze": 0.1, "shear": 0.2}[only]
+    out = np.asarray(RandomDistortion(**ranges, background=0.0, seed=0)(x, training=True))
+    assert not np.allclose(out, x, atol=1e-3), f"{only} range ignored"

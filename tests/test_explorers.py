@@ -32,6 +32,7 @@ def png_size(b64: str) -> tuple[int, int]:
 
 
 def test_preview_is_the_default_state_and_stays_so():
+    plt.close("all")
     calls = []
     ex = figure_explorer(recording_figure(calls), name="Demo explorer",
                          n=w.IntSlider(1, 1, 5, description="points"),

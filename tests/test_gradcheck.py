@@ -171,3 +171,26 @@ def test_numerical_gradient_restores_the_entry_when_loss_fn_fails():
     with pytest.raises(TypeError, match="returned None"):
         numerical_gradient(lambda: None, param)
     np.testing.assert_array_equal(param, [1.0, 2.0])
+
+
+def test_a_nearly_zero_gradient_entry_is_not_reported_for_rounding_noise():
+    # Logistic regression on inputs with an almost black pixel (values ~1e-7): the gradient of
+    # its weights is ~1e-9, below the finite differences' rounding noise (~1e-9 here), so an
+    # element-wise relative error without the noise floor calls those entries 100 % wrong.
+    rng = np.random.default_rng(0)
+    X = rng.random((20, 6))
+    X[:, 0] = 1e-7 * rng.random(20)
+    Y = numpy_mlp.one_hot(rng.integers(0, 3, 20), 3).astype(np.float64)
+    params = {"W": rng.normal(0, 0.01, (6, 3)), "b": np.zeros(3)}
+
+    def loss():
+        return numpy_mlp.cross_entropy(numpy_mlp.lr_forward(X, params["W"], params["b"]), Y)
+
+    dW, db = numpy_mlp.lr_gradients(X, Y, numpy_mlp.lr_forward(X, params["W"], params["b"]))
+    assert 0 < np.abs(dW[0]).max() < 1e-7
+    errors = gradcheck(loss, params, {"W": dW, "b": db})
+    assert errors["W"] < 1e-6
+    wrong = dW.copy()
+    wrong[0, 1] = 1e-4  # a real error on that entry is far above the noise: reported
+    with pytest.raises(CheckError, match=r"W\[0, 1\]"):
+        gradcheck(loss, params, {"W": wrong, "b": db})

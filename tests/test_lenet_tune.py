@@ -58,7 +58,7 @@ def test_run_reports_a_validation_error(averaged_and_distorted, capsys):
     args = argparse.Namespace(optimizer="sgd", lr=0.01, batch=20, epochs=2, ema=None, distort=False,
                               weight_decay=None, output="softmax")
     if averaged_and_distorted:
-        args.ema, args.distort, args.output = 0.9, True, "rbf"
+        args.ema, args.distort, args.output, args.init = 0.9, True, "rbf", "paper"
     error = lenet_tune.run(args, seed=0, data=((x, y), (x[:20], y[:20])))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[-1].startswith("seed 0 epoch  2  validation error")
@@ -74,3 +74,21 @@ def test_main_rejects_bad_arguments(capsys):
         with pytest.raises(SystemExit):
             lenet_tune.main(flags)
         assert message in capsys.readouterr().err
+
+
+def test_paper_init_draws_within_the_fan_in_bounds():
+    from course_utils.lenet import C3_TABLE, build_lenet5
+
+    model = build_lenet5(seed=0)
+    lenet_tune.paper_init(model, seed=0)
+    fans = {"C1": 25, "S2": 4, "S4": 4, "C5": 400, "F6": 120, "output": 84}
+    for name, fan in fans.items():
+        for w in model.get_layer(name).get_weights():
+            assert 0.8 * 2.4 / fan < np.abs(w).max() <= 2.4 / fan, name   # fills its bound, never beyond
+    kernel, bias = model.get_layer("C3").get_weights()
+    sizes = [25 * len(t) for t in C3_TABLE]
+    blocks = np.split(kernel, np.cumsum(sizes)[:-1])
+    for block, fan, b in zip(blocks, sizes, bias, strict=True):   # each C3 map has its own fan-in
+        assert 0.8 * 2.4 / fan < np.abs(block).max() <= 2.4 / fan and abs(b) <= 2.4 / fan
+    # LeCun uniform (what build_lenet5 draws) is much wider: the redraw did happen
+    assert np.abs(build_lenet5(seed=0).get_layer("C5").get_weights()[0]).max() > 10 * 2.4 / 400

@@ -134,8 +134,15 @@ def test_separability_and_plot():
     assert ax.get_title() == "blobs" and ax.get_xlabel() == "dimension 1"
     assert len(ax.patches) == 3 and len(ax.lines) == 3  # 3 ellipses, 3 hull outlines
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
-    ax = manifold.plot_separability(points, labels, title="t", hulls=False, ellipses=False)
-    assert len(ax.patches) == 0 and len(ax.lines) == 0
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 10  # legible on a slide
+    assert ax.title.get_fontsize() >= 11 and ax.xaxis.label.get_fontsize() >= 10
+    ax = manifold.plot_separability(points, labels, title="t", hulls=False, ellipses=False,
+                                    legend=None)
+    assert len(ax.patches) == 0 and len(ax.lines) == 0 and ax.get_legend() is None
+    ax = manifold.plot_separability(points, labels, title="t", legend="inside", fontsize=14)
+    assert {t.get_fontsize() for t in ax.get_legend().get_texts()} == {13}
+    with pytest.raises(ValueError, match="legend='left'"):
+        manifold.plot_separability(points, labels, title="t", legend="left")
 
 
 HAND_GRADIENT_SCRIPT = """

@@ -65,7 +65,7 @@ def _brute_force(text: str, order: int, smoothing: str, modified: bool = True):
         gamma = sum(discount(k, v) for v in row.values())
         return (row[w] - discount(k, row[w]) + gamma * lower) / total
 
-    return lambda w, h: prob(w, h[len(h) - (order - 1):] if order > 1 else "")
+    return lambda w, h: prob(w, h[max(len(h) - (order - 1), 0):] if order > 1 else "")
 
 
 TEXT = "abcabdabcacbbadcabca"
@@ -82,6 +82,21 @@ def test_matches_brute_force_on_every_context(smoothing, order):
     expected = np.array([[reference(w, "".join(VOCAB[i] for i in h)) for w in VOCAB]
                          for h in contexts])
     np.testing.assert_allclose(probs, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "witten-bell"])
+@pytest.mark.parametrize("length", [0, 1, 2])
+def test_short_contexts_use_the_lower_levels_of_the_same_model(smoothing, length):
+    # A 4-gram model given fewer than 3 characters (the start of a text) must use its own lower
+    # levels (continuation counts for Kneser-Ney), as the brute-force recursion does: neither a
+    # uniform guess nor a separately trained shorter model.
+    model = NGramLM(4, len(VOCAB), smoothing).fit(encode_text(TEXT, VOCAB))
+    contexts = _all_contexts(length)
+    reference = _brute_force(TEXT, 4, smoothing)
+    expected = np.array([[reference(w, "".join(VOCAB[i] for i in h)) for w in VOCAB]
+                         for h in contexts])
+    np.testing.assert_allclose(model.predict_proba(contexts), expected, rtol=1e-12)
+    assert length == 0 or not np.allclose(expected, 1 / len(VOCAB))
 
 
 @pytest.mark.parametrize("smoothing", ["kneser-ney", "witten-bell", "add-one"])

@@ -86,8 +86,8 @@ def test_stored_results_reader(tmp_path):
     path.write_text(json.dumps(nb))
     with pytest.raises(ValueError, match="no `name = value` lines"):
         stored_results(path)
-    assert compare("acc", "0.93", ">=", 0.92) == "ok"
-    assert compare("err", "1.2", "<=", 1.0) == "MISSED"
+    assert compare("0.93", ">=", 0.92) == "ok"
+    assert compare("1.2", "<=", 1.0) == "MISSED"
 
 
 def test_results_script_reads_every_notebook_by_default(capsys):

@@ -70,6 +70,10 @@ def test_init_schemes():
     assert np.abs(x["W_h"]).max() <= np.sqrt(6 / 884)
     assert np.std(x["W_h"]) == pytest.approx(np.sqrt(2 / 884), rel=0.02)
     assert np.std(m.init_mlp(784, 100, 10, "gaussian", std=0.1)["W_h"]) == pytest.approx(0.1, rel=0.02)
+    tp = m.init_mlp(784, 100, 10, "tp_xavier", seed=0)  # the TP's N(0, 1) / sqrt(fan_in)
+    assert np.std(tp["W_h"]) == pytest.approx(1 / 28, rel=0.02)
+    assert np.std(tp["W_y"]) == pytest.approx(0.1, rel=0.1) and not tp["b_h"].any()
+    assert abs(np.mean(tp["W_h"])) < 0.002 and np.abs(tp["W_h"]).max() > np.sqrt(6 / 884)  # not uniform
     with pytest.raises(ValueError, match="scheme='he'"):
         m.init_mlp(2, 2, 2, "he")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -75,19 +77,28 @@ def test_generate_reads_the_last_window_and_is_deterministic_at_zero():
         generate(next_probs, [0], 3, 1.0, context=2)
 
 
-def test_widget_builds_and_generates():
+def test_widget_builds_and_generates(capsys):
     pytest.importorskip("ipywidgets")
     explorer = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab",
-                                 length=20)
+                                 length=40)
     box = explorer.widget
-    out = box.children[3]
-    first = out.outputs[0]["text"]                   # opens with a sample at the default settings
-    assert first.startswith("ab|") and len(first.strip()) == len("ab|") + 20
+    first = box.children[3].outputs[0]["text"]       # opens with a sample at the default settings
+    assert first.startswith("ab|") and len(first.strip()) == len("ab|") + 40
     assert explorer.preview["text/plain"].endswith(first.strip())
-    assert "T = 0.5, 20 characters, rng seed 0" in explorer.preview["text/plain"]
+    assert "T = 0.5, 40 characters, rng seed 0" in explorer.preview["text/plain"]
     assert "Text generator: run this cell" in explorer.bundles()[1]["text/plain"]
-    box.children[2].click()  # the Generate button runs without raising (no kernel: prints nothing here)
     assert box.children[1].value == "ab"
+    # ipywidgets swallows a callback's exception (it only logs it): read what the click printed.
+    # Outside a kernel the Output widget captures nothing, so the text reaches stdout.
+    capsys.readouterr()
+    box.children[2].click()
+    printed = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", capsys.readouterr().out).strip()  # clear_output's codes
+    seed, sep, generated = printed.partition("|")
+    assert (seed, sep) == ("ab", "|"), printed
+    assert len(generated) == 40 and set(generated) <= set("abc"), printed
+    box.children[1].value = "abz"  # a character outside the vocabulary is reported, not sampled
+    box.children[2].click()
+    assert "not in the vocabulary: ['z']" in capsys.readouterr().out
 
 
 def test_sequence_pairs_shift_by_one():

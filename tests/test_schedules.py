@@ -40,7 +40,14 @@ def test_plots_have_titles_and_labels():
     assert ax.get_title() and ax.get_xlabel() and len(ax.get_lines()) == 3
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     ax = plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t")
-    assert ax.get_title() == "t" and ax.get_xlabel() == "x_1"
+    assert ax.get_title() == "t" and ax.get_xlabel() == "x_1" and ax.get_legend() is None
+    ax = plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t",
+                                class_names=["XOR = 0", "XOR = 1"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["XOR = 0", "XOR = 1"]
+    with pytest.raises(ValueError, match="1 class_names for 2 classes"):
+        plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t",
+                               class_names=["one"])
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         plot_decision_boundary(lambda P: P, np.zeros((3, 3)), np.zeros(3), title="t")
 

@@ -100,15 +100,29 @@ def test_networks_have_notebook_2_parameter_counts():
     assert model.get_layer("features").output.shape == (None, 100)
 
 
-def test_stop_at_stops_training():
+@pytest.mark.parametrize(("target", "epochs_run"), [(0.4, 1), (0.5, 1), (0.6, 5)])
+def test_stop_at_stops_once_the_target_is_reached(target, epochs_run):
     from course_utils.config import import_keras
 
     keras = import_keras()
     model = transfer.build_mlp(2, hidden=4, input_shape=(3,))
+    # A learning rate of 0 keeps the accuracy at exactly 0.5: every input is 0, so every logit
+    # is equal and every prediction is class 0, right on half of the labels.
     model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    x, y = np.zeros((8, 3), "float32"), np.zeros(8, int)
-    history = model.fit(x, y, epochs=5, verbose=0, callbacks=[training.stop_at("accuracy", 0.0)])
-    assert len(history.history["accuracy"]) == 1
+    x, y = np.zeros((8, 3), "float32"), np.array([0, 1] * 4)
+    history = model.fit(x, y, epochs=5, verbose=0, callbacks=[training.stop_at("accuracy", target)])
+    assert history.history["accuracy"] == [0.5] * epochs_run
+
+
+def test_stop_at_names_a_missing_metric():
+    from course_utils.config import import_keras
+
+    keras = import_keras()
+    model = transfer.build_mlp(2, hidden=4, input_shape=(3,))
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    with pytest.raises(KeyError, match="'accuracy' not in the logs"):
+        model.fit(np.zeros((8, 3), "float32"), np.zeros(8, int), epochs=1, verbose=0,
+                  callbacks=[training.stop_at("accuracy", 0.5)])
 
 
 def test_imagenet_weights_file(tmp_path, monkeypatch):

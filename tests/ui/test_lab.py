@@ -49,6 +49,7 @@ NEEDED = {
     "05_lenet_case_study.ipynb": [
         "keras = import_keras()",
         "(x_train_all, y_train_all), (x_test_all, y_test_all) = load_mnist()",
+        "def correlate2d_valid(f, h):",
         "f = x_test_all[0].astype(float) / 255",
         "x_all = lenet.to_lenet_input(x_train_all)",
     ],
