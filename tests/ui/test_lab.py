@@ -144,6 +144,7 @@ def _selected(config) -> bool:
 
 @pytest.fixture(autouse=True, scope="module")
 def _only_when_asked(request):
+    _CONFIG[:] = [request.config]
     if not _selected(request.config):
         pytest.skip("browser tests: run `make test-ui` (pytest tests/ui)")
 
@@ -239,20 +240,33 @@ def page(browser, lab):
     pg.wait_for_function("() => window.jupyterapp"
                          " && window.jupyterapp.commands.hasCommand('docmanager:open')", timeout=TIMEOUT_MS)
     pg.evaluate("async () => { await window.jupyterapp.restored; }")
-    print(f"\n  JupyterLab loaded in {time.monotonic() - started:.0f} s")
+    say(f"\n  JupyterLab loaded in {time.monotonic() - started:.0f} s")
     yield pg
     pg.evaluate("async () => { const m = window.jupyterapp.serviceManager.sessions;"
                 " for (const s of Array.from(m.running())) await m.shutdown(s.id); }")
     context.close()
-    print(f"  requests outside 127.0.0.1 (aborted): {blocked or 'none'}; page errors: {errors or 'none'}")
+    say(f"  requests outside 127.0.0.1 (aborted): {blocked or 'none'}; page errors: {errors or 'none'}")
     assert not blocked, f"requests outside 127.0.0.1 (aborted): {blocked}"
+
+
+_CONFIG: list = []
+
+
+def say(line: str) -> None:
+    """Print to the terminal even under pytest's output capture (``make test-ui`` runs with -v)."""
+    capman = _CONFIG[0].pluginmanager.getplugin("capturemanager") if _CONFIG else None
+    if capman is None:
+        print(line)
+        return
+    with capman.global_and_fixture_disabled():
+        print(line, flush=True)
 
 
 def shot(pg, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     pg.screenshot(path=str(path))
-    print(f"  screenshot {path.relative_to(ROOT)}")
+    say(f"  screenshot {path.relative_to(ROOT)}")
     return path
 
 
@@ -328,7 +342,7 @@ def test_notebook_opens_unmodified_and_its_explorers_answer(page, path):
     state = open_notebook(page, path.name)
     shot(page, f"{path.stem}.open")
     modified = bool(state["model"] or state["tabs"])
-    print(f"  {path.name}: opened {'modified' if modified else 'unmodified'}"
+    say(f"  {path.name}: opened {'modified' if modified else 'unmodified'}"
           f" (kernelspec {state['kernelspec']})")
     assert not modified, f"{path.name} is marked modified on open: {state}"
     cells = _cells(path)
@@ -354,7 +368,7 @@ def test_notebook_opens_unmodified_and_its_explorers_answer(page, path):
         if path.name in STAND_INS:
             error = page.evaluate(JS_KERNEL, STAND_INS[path.name])
             assert error is None, f"{path.name}: the stand-in model failed: {error}"
-            print(f"  {path.name} cell {i}: inputs from a stand-in (STAND_INS), not the notebook's cells")
+            say(f"  {path.name} cell {i}: inputs from a stand-in (STAND_INS), not the notebook's cells")
         result = page.evaluate(JS_RUN, i)
         assert not result["errors"], f"{path.name} explorer cell {i} failed: {result['errors']}"
         ran.append(i)
@@ -376,9 +390,9 @@ def test_notebook_opens_unmodified_and_its_explorers_answer(page, path):
         page.wait_for_function(JS_READY)        # the last redraw done before the screenshot
         time.sleep(1)
         shot(page, f"{path.stem}.cell{i}.moved")
-        print(f"  {path.name} cell {i}: preview before run {dict(report)[i]}; live figures shown "
+        say(f"  {path.name} cell {i}: preview before run {dict(report)[i]}; live figures shown "
               f"{visible_imgs}; {action}; output changed: {'yes' if changed else 'no'}")
         assert changed, f"{path.name} cell {i}: the output did not change after: {action}"
         assert visible_imgs <= 1, f"{path.name} cell {i}: {visible_imgs} figures shown (the preview too?)"
-    print(f"  {path.name}: {len(explorers)} explorer(s), {len(ran)} cells run, "
+    say(f"  {path.name}: {len(explorers)} explorer(s), {len(ran)} cells run, "
           f"{time.monotonic() - started:.0f} s")
