@@ -6,9 +6,10 @@ Reference computations (tested against brute force in ``tests/test_lenet.py``)::
     pool_across_maps(maps, group=2)              # L2 pooling over groups of feature maps
     shift(image, dx=2)                           # translate, filling with the background
 
-and three explorers: :func:`pooling_explorer`, :func:`convolution_explorer`,
-:func:`distortion_explorer`. matplotlib, ipywidgets and Keras are imported inside
-the functions.
+their figures (:func:`pooling_figure`, :func:`convolution_figure`, :func:`distortion_figure`)
+and three explorers over them (:mod:`course_utils.explorers`): :func:`pooling_explorer`,
+:func:`convolution_explorer`, :func:`distortion_explorer`. matplotlib, ipywidgets and
+Keras are imported inside the functions.
 """
 
 from __future__ import annotations
@@ -129,8 +130,40 @@ def _show(ax, img, title, cmap="gray", **kw):
     return im
 
 
+def pooling_figure(image: np.ndarray, dx: int = 1, dy: int = 0, size: int = 2, kind: str = "max"):
+    """The image shifted by ``(dx, dy)``, its pooled maps before and after, and which pooled values changed.
+
+    Parameters
+    ----------
+    image : ndarray of shape (h, w)
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    image = np.asarray(image, dtype=float)
+    background = float(image.min())
+    moved = shift(image, dx, dy, fill=background)
+    a, b = pool2d(image, size, kind=kind), pool2d(moved, size, kind=kind)
+    pooled_background = float(pool2d(np.full((size, size), background), size, kind=kind)[0, 0])
+    changed_in, distance_in = shift_change(image, moved, background)
+    changed_out, distance_out = shift_change(a, b, pooled_background)
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+    _show(axes[0], moved, f"input shifted by ({dx}, {dy})")
+    _show(axes[1], a, f"{kind} pool {size}x{size}, original")
+    _show(axes[2], b, f"{kind} pool {size}x{size}, shifted")
+    _show(axes[3], ~np.isclose(a, b), "pooled values that changed", cmap="Reds", vmin=0, vmax=1)
+    fig.suptitle(f"non-background values changed: input {changed_in:.0%}, pooled {changed_out:.0%}"
+                 f"   |   relative distance: input {distance_in:.2f}, pooled {distance_out:.2f}")
+    legible(fig)
+    fig.tight_layout()
+    return fig
+
+
 def pooling_explorer(image: np.ndarray):
-    """Shift an image and see which pooled values change (ipywidgets).
+    """Shift an image and see which pooled values change (ipywidgets, :func:`pooling_figure`).
 
     Parameters
     ----------
@@ -139,35 +172,19 @@ def pooling_explorer(image: np.ndarray):
 
     Returns
     -------
-    widget : ipywidgets.interactive
+    explorer : course_utils.explorers.Explorer
+        Display it; ``explorer.widget`` is the ``ipywidgets.interactive``.
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
+
+    from .explorers import figure_explorer
 
     image = np.asarray(image, dtype=float)
-
-    def draw(dx=1, dy=0, size=2, kind="max"):
-        background = float(image.min())
-        moved = shift(image, dx, dy, fill=background)
-        a, b = pool2d(image, size, kind=kind), pool2d(moved, size, kind=kind)
-        pooled_background = float(pool2d(np.full((size, size), background), size, kind=kind)[0, 0])
-        changed_in, distance_in = shift_change(image, moved, background)
-        changed_out, distance_out = shift_change(a, b, pooled_background)
-        fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
-        _show(axes[0], moved, f"input shifted by ({dx}, {dy})")
-        _show(axes[1], a, f"{kind} pool {size}x{size}, original")
-        _show(axes[2], b, f"{kind} pool {size}x{size}, shifted")
-        _show(axes[3], ~np.isclose(a, b), "pooled values that changed", cmap="Reds", vmin=0, vmax=1)
-        fig.suptitle(f"non-background values changed: input {changed_in:.0%}, pooled {changed_out:.0%}"
-                     f"   |   relative distance: input {distance_in:.2f}, pooled {distance_out:.2f}")
-        legible(fig)
-        fig.tight_layout()
-        plt.show()
-
-    return w.interactive(draw, dx=w.IntSlider(1, -3, 3, description="dx"),
-                         dy=w.IntSlider(0, -3, 3, description="dy"),
-                         size=w.IntSlider(2, 2, 4, description="pool size"),
-                         kind=w.Dropdown(options=POOL_KINDS, value="max", description="pooling"))
+    return figure_explorer(lambda **kw: pooling_figure(image, **kw), name="Pooling explorer",
+                           dx=w.IntSlider(1, -3, 3, description="dx"),
+                           dy=w.IntSlider(0, -3, 3, description="dy"),
+                           size=w.IntSlider(2, 2, 4, description="pool size"),
+                           kind=w.Dropdown(options=POOL_KINDS, value="max", description="pooling"))
 
 
 def parse_kernel(text: str) -> np.ndarray:
@@ -178,41 +195,97 @@ def parse_kernel(text: str) -> np.ndarray:
     return np.asarray(values).reshape(3, 3)
 
 
-def convolution_explorer(image: np.ndarray):
-    """Pick or type a 3x3 kernel and see the image cross-correlated with it (ipywidgets).
+def convolution_figure(image: np.ndarray, preset: str = "Mx (d/dx)", typed: str = ""):
+    """The image, a 3x3 kernel (``typed`` if given, else the preset) and their cross-correlation.
 
     The output is what a Keras ``Conv2D`` computes: ``scipy.signal.correlate2d``, 'valid'.
+
+    Parameters
+    ----------
+    image : ndarray of shape (h, w)
+    preset : str
+        A key of :data:`KERNELS`.
+    typed : str
+        Nine numbers (:func:`parse_kernel`); empty: use ``preset``.
+
+    Returns
+    -------
+    fig : matplotlib Figure, or None (after printing why) when ``typed`` is not 9 numbers
     """
-    import ipywidgets as w
     import matplotlib.pyplot as plt
     from scipy.signal import correlate2d
 
     image = np.asarray(image, dtype=float)
+    try:
+        kernel = parse_kernel(typed) if typed.strip() else KERNELS[preset]
+        source = "typed kernel" if typed.strip() else preset
+    except ValueError as err:
+        print(err)
+        return None
+    out = correlate2d(image, kernel, mode="valid")
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), gridspec_kw={"width_ratios": [3, 2, 3]})
+    _show(axes[0], image, "input")
+    _show(axes[1], kernel, f"kernel: {source}", cmap="coolwarm",
+          vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
+    for (r, c), v in np.ndenumerate(kernel):
+        axes[1].text(c, r, f"{v:.2g}", ha="center", va="center")
+    fig.colorbar(_show(axes[2], out, "output (cross-correlation, valid)", cmap="coolwarm"), ax=axes[2])
+    legible(fig)
+    fig.tight_layout()
+    return fig
 
-    def draw(preset="Mx (d/dx)", typed=""):
-        try:
-            kernel = parse_kernel(typed) if typed.strip() else KERNELS[preset]
-            source = "typed kernel" if typed.strip() else preset
-        except ValueError as err:
-            print(err)
-            return
-        out = correlate2d(image, kernel, mode="valid")
-        fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), gridspec_kw={"width_ratios": [3, 2, 3]})
-        _show(axes[0], image, "input")
-        _show(axes[1], kernel, f"kernel: {source}", cmap="coolwarm",
-              vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
-        for (r, c), v in np.ndenumerate(kernel):
-            axes[1].text(c, r, f"{v:.2g}", ha="center", va="center")
-        fig.colorbar(_show(axes[2], out, "output (cross-correlation, valid)", cmap="coolwarm"),
-                     ax=axes[2])
-        legible(fig)
-        fig.tight_layout()
-        plt.show()
 
-    return w.interactive(draw, preset=w.Dropdown(options=list(KERNELS), value="Mx (d/dx)",
-                                                 description="kernel"),
-                         typed=w.Text(value="", placeholder="or type 9 numbers, e.g. 0 1 0 1 -4 1 0 1 0",
-                                      description="typed"))
+def convolution_explorer(image: np.ndarray):
+    """Pick or type a 3x3 kernel and see the image cross-correlated with it (:func:`convolution_figure`).
+
+    Returns
+    -------
+    explorer : course_utils.explorers.Explorer
+    """
+    import ipywidgets as w
+
+    from .explorers import figure_explorer
+
+    image = np.asarray(image, dtype=float)
+    return figure_explorer(
+        lambda **kw: convolution_figure(image, **kw), name="Convolution explorer",
+        preset=w.Dropdown(options=list(KERNELS), value="Mx (d/dx)", description="kernel"),
+        typed=w.Text(value="", placeholder="or type 9 numbers, e.g. 0 1 0 1 -4 1 0 1 0", description="typed"))
+
+
+def distortion_figure(images: np.ndarray, shift_x: float = 0.0, shift_y: float = 0.0, scale: float = 1.0,
+                      squeeze: float = 0.0, shear: float = 0.0):
+    """Images over their :func:`course_utils.distortions.distort` version.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, 32, 32, 1)
+        LeNet inputs (background -0.1).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .distortions import distort
+
+    images = np.asarray(images, dtype="float32")
+    out = distort(images, shift_x=shift_x, shift_y=shift_y, scale=scale, squeeze=squeeze, shear=shear)
+    n = len(images)
+    fig, axes = plt.subplots(2, n, figsize=(slide_width(1.6 * n), 3.6), squeeze=False)
+    for i in range(n):
+        for row, batch, label in ((0, images, "original"), (1, out, "distorted")):
+            axes[row, i].imshow(batch[i, :, :, 0], cmap="gray", vmin=-0.1, vmax=1.175)
+            axes[row, i].set_xticks([])
+            axes[row, i].set_yticks([])
+            if i == 0:
+                axes[row, i].set_ylabel(label)
+    fig.suptitle(f"shift ({shift_x:+.1f}, {shift_y:+.1f}) px, scale {scale:.2f}, "
+                 f"squeeze {squeeze:+.2f}, shear {shear:+.2f}")
+    legible(fig)
+    fig.tight_layout()
+    return fig
 
 
 def distortion_explorer(images: np.ndarray):
@@ -222,37 +295,22 @@ def distortion_explorer(images: np.ndarray):
     ----------
     images : ndarray of shape (n, 32, 32, 1)
         LeNet inputs (background -0.1); a handful is enough.
+
+    Returns
+    -------
+    explorer : course_utils.explorers.Explorer
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
 
-    from .distortions import distort
+    from .explorers import figure_explorer
 
     images = np.asarray(images, dtype="float32")
-
-    def draw(shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0.0):
-        out = distort(images, shift_x=shift_x, shift_y=shift_y, scale=scale, squeeze=squeeze,
-                      shear=shear)
-        n = len(images)
-        fig, axes = plt.subplots(2, n, figsize=(slide_width(1.6 * n), 3.6), squeeze=False)
-        for i in range(n):
-            for row, batch, label in ((0, images, "original"), (1, out, "distorted")):
-                axes[row, i].imshow(batch[i, :, :, 0], cmap="gray", vmin=-0.1, vmax=1.175)
-                axes[row, i].set_xticks([])
-                axes[row, i].set_yticks([])
-                if i == 0:
-                    axes[row, i].set_ylabel(label)
-        fig.suptitle(f"shift ({shift_x:+.1f}, {shift_y:+.1f}) px, scale {scale:.2f}, "
-                     f"squeeze {squeeze:+.2f}, shear {shear:+.2f}")
-        legible(fig)
-        fig.tight_layout()
-        plt.show()
-
-    return w.interactive(draw, shift_x=w.FloatSlider(0, min=-2, max=2, step=0.5),
-                         shift_y=w.FloatSlider(0, min=-2, max=2, step=0.5),
-                         scale=w.FloatSlider(1, min=0.9, max=1.1, step=0.02),
-                         squeeze=w.FloatSlider(0, min=-0.1, max=0.1, step=0.02),
-                         shear=w.FloatSlider(0, min=-0.2, max=0.2, step=0.05))
+    return figure_explorer(lambda **kw: distortion_figure(images, **kw), name="Distortion explorer",
+                           shift_x=w.FloatSlider(0, min=-2, max=2, step=0.5, description="shift_x"),
+                           shift_y=w.FloatSlider(0, min=-2, max=2, step=0.5, description="shift_y"),
+                           scale=w.FloatSlider(1, min=0.9, max=1.1, step=0.02, description="scale"),
+                           squeeze=w.FloatSlider(0, min=-0.1, max=0.1, step=0.02, description="squeeze"),
+                           shear=w.FloatSlider(0, min=-0.2, max=0.2, step=0.05, description="shear"))
 
 
 def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = None):

@@ -1,4 +1,4 @@
-"""Sampling text from a character model: temperature, generation loop, a widget.
+"""Sampling text from a character model: temperature, generation loop, an explorer widget.
 
 The temperature ``T`` reshapes a distribution ``p`` into ``p_i^(1/T) / sum_j p_j^(1/T)``.
 It is computed in log space, ``softmax(log p / T)``, so a small ``T`` does not
@@ -114,10 +114,14 @@ def generation_widget(next_probs: Callable[[np.ndarray], np.ndarray], vocab: Seq
 
     Returns
     -------
-    box : ipywidgets.VBox
-        Display it (it is the cell's value).
+    explorer : course_utils.explorers.Explorer
+        Display it (it is the cell's value). ``explorer.widget`` is the ``ipywidgets.VBox``;
+        it opens with a first sample at the default settings, which is also the preview
+        shown before the cell is run.
     """
     import ipywidgets as w
+
+    from .explorers import Explorer
 
     index = {c: i for i, c in enumerate(vocab)}
     temp = w.FloatLogSlider(value=0.5, base=10, min=-2, max=1, step=0.05, description="T")
@@ -127,19 +131,26 @@ def generation_widget(next_probs: Callable[[np.ndarray], np.ndarray], vocab: Seq
     button = w.Button(description="Generate", button_style="primary")
     out = w.Output(layout=w.Layout(border="1px solid #ccc", padding="4px"))
 
-    def run(_=None):
-        out.clear_output()
+    def sample() -> str:
         text = seed.value.lower()
         unknown = sorted(set(text) - set(index))
-        with out:
-            if unknown:
-                print(f"characters not in the vocabulary: {unknown!r}; remove them")
-                return
-            padded = text.rjust(context)
-            ids = [index.get(c, index.get(" ", 0)) for c in padded]
-            new = generate(next_probs, ids, size.value, temp.value, context=context,
-                           rng=np.random.default_rng(seed_rng.value))
-            print(text + "|" + "".join(vocab[i] for i in new))
+        if unknown:
+            return f"characters not in the vocabulary: {unknown!r}; remove them"
+        padded = text.rjust(context)
+        ids = [index.get(c, index.get(" ", 0)) for c in padded]
+        new = generate(next_probs, ids, size.value, temp.value, context=context,
+                       rng=np.random.default_rng(seed_rng.value))
+        return text + "|" + "".join(vocab[i] for i in new)
 
+    def run(_=None) -> None:
+        out.clear_output()
+        with out:
+            print(sample())
+
+    first = sample()
+    out.append_stdout(first + "\n")
     button.on_click(run)
-    return w.VBox([w.HBox([temp, size, seed_rng]), seed, button, out])
+    box = w.VBox([w.HBox([temp, size, seed_rng]), seed, button, out])
+    preview = f"T = {temp.value:g}, {size.value} characters, rng seed {seed_rng.value}:\n{first}"
+    return Explorer(box, {"text/plain": preview}, name="Text generator",
+                    controls=["T", "characters", "rng seed", "seed", "Generate"])

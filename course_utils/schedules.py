@@ -77,18 +77,18 @@ def schedule_explorer(epochs: int = 50):
 
     Returns
     -------
-    widget : ipywidgets.Widget
-        Display it as the last expression of a cell.
+    explorer : course_utils.explorers.Explorer
+        Display it as the last expression of a cell; ``explorer.widget`` is the ``interactive``.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
-    def draw(eta_0, r_inv, lam, r_step, t_u):
-        plot_schedules(eta_0, r_inv, lam, r_step, t_u, epochs)
-        plt.show()
+    from .explorers import figure_explorer
 
-    return widgets.interactive(
-        draw,
+    def figure(eta_0, r_inv, lam, r_step, t_u):
+        return plot_schedules(eta_0, r_inv, lam, r_step, t_u, epochs).figure
+
+    return figure_explorer(
+        figure, name="Learning-rate schedule explorer",
         eta_0=widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, description="eta_0"),
         r_inv=widgets.FloatSlider(value=0.1, min=0.0, max=1.0, step=0.01, description="inverse r"),
         lam=widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.01, description="exp. lam"),

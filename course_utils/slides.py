@@ -174,7 +174,8 @@ def prepare_notebook(nb: dict) -> dict:
     """A copy of ``nb`` ready for a static deck.
 
     Cell ids become ``c<index>``; widget views become their stored state, or are
-    dropped when the cell stores an image next to them; the widget state is removed.
+    dropped when the cell stores an image next to them (an explorer's preview, an image
+    under an empty view, counts as one); the widget state is removed.
 
     Parameters
     ----------
@@ -192,6 +193,9 @@ def prepare_notebook(nb: dict) -> dict:
     for index, cell in enumerate(nb["cells"]):
         cell["id"] = f"c{index}"
         outputs = cell.get("outputs", [])
+        for out in outputs:  # an explorer's preview (course_utils.explorers): kept as its image
+            if out.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") == "":
+                del out["data"][WIDGET_VIEW]
         views = {id(o) for o in outputs if WIDGET_VIEW in o.get("data", {})}
         if not views:
             continue

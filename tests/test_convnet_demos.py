@@ -58,5 +58,28 @@ def test_parse_kernel_and_explorers_build():
 
     matplotlib.use("Agg")
     img = np.random.default_rng(2).uniform(size=(12, 12))
-    for widget in (cd.pooling_explorer(img), cd.convolution_explorer(img)):
-        assert len(widget.children) >= 3
+    digits = np.full((3, 32, 32, 1), -0.1, dtype="float32")
+    digits[:, 10:20, 12:16] = 1.0
+    for explorer in (cd.pooling_explorer(img), cd.convolution_explorer(img), cd.distortion_explorer(digits)):
+        assert len(explorer.widget.children) >= 3
+        preview, live = explorer.bundles()
+        assert preview["image/png"] and "explorer: run this cell" in live["text/plain"]
+
+
+def test_explorer_figures_follow_their_arguments(capsys):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    matplotlib.use("Agg")
+    img = np.zeros((8, 8))
+    img[2:5, 2:5] = 1
+    fig = cd.pooling_figure(img, dx=2, dy=0, size=2, kind="avg")
+    assert fig.axes[0].get_title() == "input shifted by (2, 0)" and "avg pool 2x2" in fig.axes[1].get_title()
+    fig2 = cd.convolution_figure(img, preset="box blur")
+    assert fig2.axes[1].get_title() == "kernel: box blur"
+    assert cd.convolution_figure(img, typed="1 2").__class__ is type(None)
+    assert "need 9 numbers" in capsys.readouterr().out
+    digits = np.full((2, 32, 32, 1), -0.1, dtype="float32")
+    fig3 = cd.distortion_figure(digits, shift_x=1.5)
+    assert "shift (+1.5, +0.0) px" in fig3.texts[0].get_text()
+    plt.close("all")

@@ -79,7 +79,14 @@ def test_generate_reads_the_last_window_and_is_deterministic_at_zero():
 
 def test_widget_builds_and_generates(capsys):
     pytest.importorskip("ipywidgets")
-    box = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab", length=40)
+    explorer = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab",
+                                 length=40)
+    box = explorer.widget
+    first = box.children[3].outputs[0]["text"]       # opens with a sample at the default settings
+    assert first.startswith("ab|") and len(first.strip()) == len("ab|") + 40
+    assert explorer.preview["text/plain"].endswith(first.strip())
+    assert "T = 0.5, 40 characters, rng seed 0" in explorer.preview["text/plain"]
+    assert "Text generator: run this cell" in explorer.bundles()[1]["text/plain"]
     assert box.children[1].value == "ab"
     # ipywidgets swallows a callback's exception (it only logs it): read what the click printed.
     # Outside a kernel the Output widget captures nothing, so the text reaches stdout.

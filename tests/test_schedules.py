@@ -56,5 +56,7 @@ def test_schedule_explorer_builds_widget():
     import matplotlib
 
     matplotlib.use("Agg")
-    widget = schedule_explorer(epochs=10)
-    assert {c.description for c in widget.children[:-1]} >= {"eta_0", "step t_u"}
+    explorer = schedule_explorer(epochs=10)
+    assert {c.description for c in explorer.widget.children[:-1]} >= {"eta_0", "step t_u"}
+    preview, live = explorer.bundles()
+    assert preview["image/png"] and "eta_0" in live["text/plain"] and "interactive(" not in live["text/plain"]

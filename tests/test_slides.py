@@ -64,6 +64,31 @@ def test_prepare_notebook_replaces_views_and_leaves_the_original():
     assert slides.WIDGET_VIEW in nb.cells[2].outputs[0]["data"]
 
 
+def test_prepare_notebook_keeps_an_explorers_preview_and_drops_its_live_view():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import ipywidgets as w
+
+    from course_utils.explorers import figure_explorer
+
+    def figure(n=1):
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots()
+        ax.plot(range(n + 1))
+        return fig
+
+    explorer = figure_explorer(figure, name="Demo explorer", n=w.IntSlider(1, 1, 3))
+    cell = nbformat.v4.new_code_cell("explorer", outputs=[
+        nbformat.v4.new_output("display_data", data=b) for b in explorer.bundles()])
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    (out_cell,) = slides.prepare_notebook(nb).cells
+    assert [sorted(o["data"]) for o in out_cell.outputs] == [["image/png", "text/plain"]]
+    assert out_cell.outputs[0]["data"]["image/png"] == explorer.preview["image/png"]
+    assert slides.WIDGET_VIEW in nb.cells[0].outputs[0]["data"]  # the original is left as it was
+
+
 def test_build_writes_an_offline_deck_whose_assets_exist(fake_assets, tmp_path):
     path = tmp_path / "nb.ipynb"
     nbformat.write(_notebook(), path)
