@@ -11,6 +11,10 @@ Explorers (ipywidgets) cannot run in a static deck: a widget view is replaced by
 stored state (the controls' values as one line, and the figure its ``Output`` held),
 or dropped when the cell also stores an image of its own.
 
+A code cell tagged ``hide-input`` (the tag Jupyter Book and JupyterLab users know) shows only
+its outputs in the deck: a figure whose plotting code is plumbing gets the whole slide. The
+notebook itself keeps the code.
+
 Each cell's id becomes ``c<index>`` in the deck (``id="cell-id=c12"``), so a slide can
 be traced back to the notebook cell it starts at (see :mod:`course_utils.deck_check`)::
 
@@ -36,6 +40,8 @@ NOTEBOOKS = Path("notebooks")
 OUT_DIR = Path("build/slides")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: Cells with this tag show their outputs only in the decks.
+HIDE_INPUT_TAG = "hide-input"
 #: Slide size in CSS pixels: the projector's 1280x720.
 WIDTH, HEIGHT = 1280, 720
 
@@ -228,6 +234,7 @@ def build_deck(notebook: Path, out_dir: Path = OUT_DIR) -> Path:
     """
     import jinja2
     from nbconvert import SlidesExporter
+    from traitlets.config import Config
 
     notebook = Path(notebook)
     if notebook.suffix != ".ipynb" or not notebook.is_file():
@@ -241,7 +248,8 @@ def build_deck(notebook: Path, out_dir: Path = OUT_DIR) -> Path:
         extra_loaders=[jinja2.DictLoader({"course_slides.html.j2": TEMPLATE})],
         template_file="course_slides.html.j2", reveal_url_prefix="assets/reveal", reveal_theme="white",
         reveal_transition="none", reveal_width=str(WIDTH), reveal_height=str(HEIGHT), reveal_number="c/t",
-        exclude_input_prompt=True, exclude_output_prompt=True)
+        exclude_input_prompt=True, exclude_output_prompt=True,
+        config=Config({"TagRemovePreprocessor": {"enabled": True, "remove_input_tags": [HIDE_INPUT_TAG]}}))
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
     outside = external_loads(body)
     if outside:

@@ -148,3 +148,18 @@ def test_bad_notebook_path_and_cli_exit_codes(fake_assets, tmp_path, capsys):
     nbformat.write(_notebook(), tmp_path / "ok.ipynb")
     assert slides.main(["build", str(tmp_path / "ok.ipynb"), "--out", str(tmp_path / "o")]) == 0
     assert (tmp_path / "o" / "ok.slides.html").is_file()
+
+
+def test_a_hide_input_cell_shows_only_its_outputs_in_the_deck(fake_assets, tmp_path):
+    nb = _notebook()
+    png = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    nb.cells.append(nbformat.v4.new_code_cell("plot_the_curves_with_plumbing()", outputs=[png],
+                                              metadata={**_type("slide"), "tags": ["hide-input"]}))
+    nb.cells.append(nbformat.v4.new_code_cell("shown_code()", metadata=_type("slide")))
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    (deck,) = slides.build([path], tmp_path / "out")
+    page = deck.read_text()
+    assert "plot_the_curves_with_plumbing" not in page and "shown_code" in page
+    assert page.count("iVBORw0KGgo=") >= 2  # the hidden cell's figure is still there
+    assert "plot_the_curves_with_plumbing" in path.read_text()  # the notebook keeps its code
