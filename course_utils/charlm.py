@@ -114,7 +114,7 @@ def plot_char_embedding(points: np.ndarray, chars: Sequence[str], clusters: np.n
     if points.shape != (len(chars), 2) or len(clusters) != len(chars):
         raise ValueError(f"plot_char_embedding: points {points.shape}, {len(chars)} chars and "
                          f"{len(clusters)} cluster labels disagree")
-    fig, ax = plt.subplots(figsize=(7.5, 6))
+    fig, ax = plt.subplots(figsize=(8, 4.4))
     colors = plt.get_cmap("tab10")
     for (x, y), c, k in zip(points, chars, clusters, strict=True):
         ax.text(x, y, "␣" if c == " " else c, color=colors(int(k) % 10), fontsize=13,
