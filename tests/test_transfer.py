@@ -164,3 +164,36 @@ def test_plot_budget_curves_draws_mean_and_spread():
     assert ax.get_xscale() == "log" and ax.get_title() == "t"
     with pytest.raises(ValueError, match="'b'"):
         transfer.plot_budget_curves({"b": {10: []}}, title="t")
+
+
+def test_convnet_with_batch_norm_and_dropout():
+    plain = transfer.build_convnet(activation="sigmoid")
+    bn = transfer.build_convnet(activation="sigmoid", batch_norm=True, dropout=0.5)
+    # Three hidden layers lose their bias (16 + 32 + 100) and gain 4 values per unit
+    # in BatchNormalization (gamma, beta, moving mean, moving variance).
+    assert bn.count_params() == plain.count_params() - 148 + 4 * 148 == 66_002
+    names = [layer.name for layer in bn.layers]
+    for layer in ("conv1_bn", "conv2_bn", "dense_bn", "dropout"):
+        assert layer in names
+    assert names.index("conv1_bn") < names.index("conv1_act") < names.index("pool1")
+    assert bn.get_layer("features").output.shape == (None, 100)
+    assert bn.get_layer("conv1").use_bias is False
+    assert [layer.name for layer in plain.layers][1:3] == ["conv1", "pool1"]
+
+
+def test_mlp_dropout_only_in_training():
+    model = transfer.build_mlp(dropout=0.5)
+    assert model.count_params() == 79_510
+    assert "dropout" in [layer.name for layer in model.layers]
+    x = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(x, training=False)), np.asarray(model(x, training=False)))
+    assert not np.allclose(np.asarray(model(x, training=True)), np.asarray(model(x, training=False)))
+    assert "dropout" not in [layer.name for layer in transfer.build_mlp().layers]
+
+
+@pytest.mark.parametrize("rate", [-0.1, 1.0, 1.5])
+def test_dropout_rate_is_checked(rate):
+    with pytest.raises(ValueError, match=f"dropout={rate}"):
+        transfer.build_mlp(dropout=rate)
+    with pytest.raises(ValueError, match=f"dropout={rate}"):
+        transfer.build_convnet(dropout=rate)
