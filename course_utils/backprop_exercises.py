@@ -30,7 +30,8 @@ from .check import (
 )
 
 
-def _fixed_batch(n: int = 5, d: int = 784, k: int = 10, seed: int = 42):
+def _fixed_batch(n: int = 5, d: int = 784, k: int = 10,
+                 seed: int = 42) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     X = rng.random((n, d))
     W, b = rng.normal(0, 0.1, (d, k)), rng.normal(0, 0.1, k)
@@ -184,7 +185,7 @@ BUGGY_BACKWARDS: dict[str, Callable] = {
 }
 
 
-def _mlp_fixture():
+def _mlp_fixture() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     X, _, _, Y = _fixed_batch()
     rng = np.random.default_rng(3)
     params = ref.init_mlp(784, 100, 10, "gaussian", std=0.1, seed=3, dtype=np.float64)

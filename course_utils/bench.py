@@ -26,11 +26,17 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from unittest import mock
 
 import numpy as np
 
 from . import numpy_mlp
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from threadpoolctl import threadpool_limits
 
 
 def blas_info() -> list[dict]:
@@ -48,7 +54,7 @@ def describe_blas() -> str:
     return "\n".join(lines) or "no BLAS library reported by threadpoolctl"
 
 
-def set_blas_threads(n: int):
+def set_blas_threads(n: int) -> threadpool_limits:
     """Limit numpy's BLAS to ``n`` threads from now on (for a whole notebook).
 
     Returns
@@ -64,7 +70,7 @@ def set_blas_threads(n: int):
 
 
 @contextlib.contextmanager
-def blas_threads(n: int | None):
+def blas_threads(n: int | None) -> Iterator[None]:
     """Limit numpy's BLAS to ``n`` threads inside the block (``None``: leave as is)."""
     if n is None:
         yield

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .plots import legible
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def sequence_pairs(ids: np.ndarray, length: int, step: int) -> tuple[np.ndarray, np.ndarray]:
@@ -97,7 +101,7 @@ def bpc_table(rows: Mapping[str, Sequence[float]], columns: Sequence[str], *, di
 
 
 def plot_char_embedding(points: np.ndarray, chars: Sequence[str], clusters: np.ndarray, *,
-                        title: str, xlabel: str = "component 1", ylabel: str = "component 2"):
+                        title: str, xlabel: str = "component 1", ylabel: str = "component 2") -> Figure:
     """Scatter 2-D character vectors, each drawn as its character, coloured by cluster.
 
     Parameters

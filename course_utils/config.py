@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 T = TypeVar("T")
 
@@ -144,7 +147,7 @@ def _report_dead_imports(folder: os.PathLike[str]) -> None:
               "KERAS_BACKEND=jax, see README.md.)", file=sys.stderr, flush=True)
 
 
-def import_keras():
+def import_keras() -> ModuleType:
     """Check the backend, import Keras without TensorFlow's start-up noise.
 
     TensorFlow's CUDA build prints a few C++ log lines at import and at its

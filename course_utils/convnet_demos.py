@@ -15,10 +15,17 @@ Keras are imported inside the functions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .plots import MIN_FONT, legible, slide_width
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
+
+    from .explorers import Explorer
 
 POOL_KINDS = ("max", "avg", "l2")
 
@@ -124,13 +131,13 @@ def shift_change(a: np.ndarray, b: np.ndarray, background: float = 0.0) -> tuple
     return changed, distance
 
 
-def _show(ax, img, title, cmap="gray", **kw):
+def _show(ax, img, title, cmap="gray", **kw) -> AxesImage:
     im = ax.imshow(img, cmap=cmap, **kw)
     ax.set(title=title, xlabel="column", ylabel="row")
     return im
 
 
-def pooling_figure(image: np.ndarray, dx: int = 1, dy: int = 0, size: int = 2, kind: str = "max"):
+def pooling_figure(image: np.ndarray, dx: int = 1, dy: int = 0, size: int = 2, kind: str = "max") -> Figure:
     """The image shifted by ``(dx, dy)``, its pooled maps before and after, and which pooled values changed.
 
     Parameters
@@ -162,7 +169,7 @@ def pooling_figure(image: np.ndarray, dx: int = 1, dy: int = 0, size: int = 2, k
     return fig
 
 
-def pooling_explorer(image: np.ndarray):
+def pooling_explorer(image: np.ndarray) -> Explorer:
     """Shift an image and see which pooled values change (ipywidgets, :func:`pooling_figure`).
 
     Parameters
@@ -195,7 +202,7 @@ def parse_kernel(text: str) -> np.ndarray:
     return np.asarray(values).reshape(3, 3)
 
 
-def convolution_figure(image: np.ndarray, preset: str = "Mx (d/dx)", typed: str = ""):
+def convolution_figure(image: np.ndarray, preset: str = "Mx (d/dx)", typed: str = "") -> Figure | None:
     """The image, a 3x3 kernel (``typed`` if given, else the preset) and their cross-correlation.
 
     The output is what a Keras ``Conv2D`` computes: ``scipy.signal.correlate2d``, 'valid'.
@@ -235,7 +242,7 @@ def convolution_figure(image: np.ndarray, preset: str = "Mx (d/dx)", typed: str 
     return fig
 
 
-def convolution_explorer(image: np.ndarray):
+def convolution_explorer(image: np.ndarray) -> Explorer:
     """Pick or type a 3x3 kernel and see the image cross-correlated with it (:func:`convolution_figure`).
 
     Returns
@@ -254,7 +261,7 @@ def convolution_explorer(image: np.ndarray):
 
 
 def distortion_figure(images: np.ndarray, shift_x: float = 0.0, shift_y: float = 0.0, scale: float = 1.0,
-                      squeeze: float = 0.0, shear: float = 0.0):
+                      squeeze: float = 0.0, shear: float = 0.0) -> Figure:
     """Images over their :func:`course_utils.distortions.distort` version.
 
     Parameters
@@ -288,7 +295,7 @@ def distortion_figure(images: np.ndarray, shift_x: float = 0.0, shift_y: float =
     return fig
 
 
-def distortion_explorer(images: np.ndarray):
+def distortion_explorer(images: np.ndarray) -> Explorer:
     """Sliders for the shift, scale, squeeze and shear of :func:`course_utils.distortions.distort`.
 
     Parameters
@@ -313,7 +320,7 @@ def distortion_explorer(images: np.ndarray):
                            shear=w.FloatSlider(0, min=-0.2, max=0.2, step=0.05, description="shear"))
 
 
-def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = None):
+def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = None) -> Figure:
     """A confusion matrix (rows: true class, columns: predicted), counts written in the cells."""
     import matplotlib.pyplot as plt
 

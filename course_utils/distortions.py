@@ -25,7 +25,7 @@ keras = import_keras()
 ops = keras.ops
 
 
-def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
+def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int) -> Any:
     """Per-image sampling transforms for ``keras.ops.image.affine_transform``.
 
     The forward map, about the image centre ``c``, is
@@ -56,7 +56,7 @@ def affine_transforms(shift_x, shift_y, scale, squeeze, shear, size: int):
 
 
 def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0.0,
-            background: float = -0.1):
+            background: float = -0.1) -> np.ndarray:
     """Apply one given distortion to every image (for figures and the explorer).
 
     Parameters

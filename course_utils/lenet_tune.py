@@ -18,6 +18,7 @@ by :mod:`course_utils.lenet_logs`.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from .config import import_keras
 from .data import load_mnist
 from .lenet import build_lenet5, to_lenet_input
 from .training import fit
+
+if TYPE_CHECKING:
+    import keras
 
 #: The notebook's split: a fixed permutation of the 60,000 training digits.
 SPLIT_SEED, N_TRAIN = 0, 55_000
@@ -47,7 +51,8 @@ def split_indices(n_total: int, n_train: int = N_TRAIN) -> tuple[np.ndarray, np.
     return order[:n_train], order[n_train:]
 
 
-def validation_split(n_train: int = N_TRAIN):
+def validation_split(
+        n_train: int = N_TRAIN) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """The notebook's (train, validation) digits in LeNet-5's input format.
 
     Returns
@@ -61,7 +66,7 @@ def validation_split(n_train: int = N_TRAIN):
 
 
 def make_optimizer(name: str, lr: float, steps: int, momentum: float = 0.9, ema: float | None = None,
-                   weight_decay: float | None = None):
+                   weight_decay: float | None = None) -> keras.optimizers.Optimizer:
     """SGD with momentum or Adam, learning rate decayed to 0 over ``steps`` by a cosine.
 
     Parameters
@@ -90,7 +95,7 @@ def make_optimizer(name: str, lr: float, steps: int, momentum: float = 0.9, ema:
 
 
 def compile_recipe(model, *, optimizer: str, lr: float, batch: int, epochs: int, n_train: int,
-                   weight_decay: float | None = None, ema: float | None = None):
+                   weight_decay: float | None = None, ema: float | None = None) -> keras.Model:
     """Compile ``model`` for ``epochs`` epochs of ``n_train`` examples in batches of ``batch``.
 
     The optimiser comes from :func:`make_optimizer` (cosine decay to 0 over the run);

@@ -22,11 +22,14 @@ scikit-learn, scipy, matplotlib and Keras are imported inside the functions.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .plots import legible
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def _validate(points: Any, labels: Any, *, two_d: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +198,7 @@ def separability(points: Any, labels: Any, k: int = 6, n_std: float = 2.0) -> di
 def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: bool = True,
                       ellipses: bool = True, n_std: float = 2.0, xlabel: str = "dimension 1",
                       ylabel: str = "dimension 2", class_names: Sequence[str] | None = None,
-                      legend: str | None = "outside", fontsize: float = 12):
+                      legend: str | None = "outside", fontsize: float = 12) -> Axes:
     """Scatter a 2-D embedding coloured by class, with class hulls and ellipses.
 
     Parameters

@@ -10,8 +10,12 @@ over the characters that ``p`` allows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .explorers import Explorer
 
 
 def apply_temperature(probs: np.ndarray, temperature: float) -> np.ndarray:
@@ -98,7 +102,7 @@ def generate(next_probs: Callable[[np.ndarray], np.ndarray], seed_ids: Sequence[
 
 
 def generation_widget(next_probs: Callable[[np.ndarray], np.ndarray], vocab: Sequence[str], *,
-                      context: int, seed_text: str, length: int = 300):
+                      context: int, seed_text: str, length: int = 300) -> Explorer:
     """Interactive generator: temperature slider, seed text box, length, "Generate" button.
 
     Parameters

@@ -12,10 +12,16 @@ matplotlib and ipywidgets are imported inside the functions that need them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .plots import legible
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .explorers import Explorer
 
 
 def _check_positive(name: str, value: float) -> None:
@@ -23,7 +29,7 @@ def _check_positive(name: str, value: float) -> None:
         raise ValueError(f"{name}={value!r} must be > 0")
 
 
-def inverse_decay(eta_0: float, r: float, t):
+def inverse_decay(eta_0: float, r: float, t) -> np.ndarray:
     """``eta_0 / (1 + r t)``; ``t`` a number or an array of epochs, ``r >= 0``."""
     _check_positive("eta_0", eta_0)
     if r < 0:
@@ -31,7 +37,7 @@ def inverse_decay(eta_0: float, r: float, t):
     return eta_0 / (1 + r * np.asarray(t, dtype=float))
 
 
-def exponential_decay(eta_0: float, lam: float, t):
+def exponential_decay(eta_0: float, lam: float, t) -> np.ndarray:
     """``eta_0 exp(-lam t)``; ``lam >= 0``."""
     _check_positive("eta_0", eta_0)
     if lam < 0:
@@ -39,7 +45,7 @@ def exponential_decay(eta_0: float, lam: float, t):
     return eta_0 * np.exp(-lam * np.asarray(t, dtype=float))
 
 
-def step_decay(eta_0: float, r: float, t_u: int, t):
+def step_decay(eta_0: float, r: float, t_u: int, t) -> np.ndarray:
     """``eta_0 r ** floor(t / t_u)``: multiply by ``r`` (0 < r <= 1) every ``t_u`` epochs."""
     _check_positive("eta_0", eta_0)
     if not 0 < r <= 1:
@@ -50,7 +56,7 @@ def step_decay(eta_0: float, r: float, t_u: int, t):
 
 
 def plot_schedules(eta_0: float = 0.1, r_inv: float = 0.1, lam: float = 0.1, r_step: float = 0.5,
-                   t_u: int = 10, epochs: int = 50, ax=None):
+                   t_u: int = 10, epochs: int = 50, ax=None) -> Axes:
     """The three schedules on one axes.
 
     Returns
@@ -72,7 +78,7 @@ def plot_schedules(eta_0: float = 0.1, r_inv: float = 0.1, lam: float = 0.1, r_s
     return legible(ax)
 
 
-def schedule_explorer(epochs: int = 50):
+def schedule_explorer(epochs: int = 50) -> Explorer:
     """Sliders for ``eta_0``, ``r`` (inverse), ``lam``, ``r`` and ``t_u`` (step), redrawing the plot.
 
     Returns
@@ -99,7 +105,7 @@ def schedule_explorer(epochs: int = 50):
 
 def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *,
                            title: str, ax=None, resolution: int = 200, margin: float = 0.5,
-                           class_names: Sequence[str] | None = None):
+                           class_names: Sequence[str] | None = None) -> Axes:
     """Colour the plane by a 2-D classifier's prediction and draw the labelled points on top.
 
     Parameters

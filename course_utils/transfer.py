@@ -27,11 +27,16 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .plots import legible
+
+if TYPE_CHECKING:
+    import keras
+    from matplotlib.axes import Axes
+    from sklearn.pipeline import Pipeline
 
 
 def select_classes(x: np.ndarray, y: np.ndarray, classes: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +112,7 @@ def sample_per_class(y: np.ndarray, per_class: int, *, seed: int,
 
 def build_mlp(n_outputs: int = 10, *, activation: str = "relu", hidden: int = 100,
               head: str = "softmax", input_shape: tuple[int, ...] = (28, 28, 1), name: str = "mlp",
-              dropout: float = 0.0):
+              dropout: float = 0.0) -> keras.Model:
     """Notebook 2's MLP: Flatten, Dense(hidden, activation) named ``features``, Dense head.
 
     With the defaults it has 79,510 parameters.
@@ -142,7 +147,7 @@ def _check_dropout(dropout: float) -> None:
 
 def build_convnet(n_outputs: int = 10, *, activation: str = "relu", hidden: int = 100,
                   head: str = "softmax", input_shape: tuple[int, ...] = (28, 28, 1),
-                  name: str = "convnet", batch_norm: bool = False, dropout: float = 0.0):
+                  name: str = "convnet", batch_norm: bool = False, dropout: float = 0.0) -> keras.Model:
     """Notebook 2's ConvNet, every hidden activation set to ``activation``.
 
     Conv2D(16, 5x5) -> MaxPool(2) -> Conv2D(32, 5x5) -> MaxPool(2) -> Flatten ->
@@ -239,7 +244,7 @@ def fit_best(model, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.n
 
 
 def plot_budget_curves(results: dict[str, dict[int, list[float]]], *, title: str,
-                       ylabel: str = "test accuracy", ax=None):
+                       ylabel: str = "test accuracy", ax=None) -> Axes:
     """Mean and spread (min to max over draws) of each method against the label budget.
 
     Parameters
@@ -271,7 +276,8 @@ def plot_budget_curves(results: dict[str, dict[int, list[float]]], *, title: str
 
 
 def fit_logistic(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
-                 Cs: Any = (0.01, 0.1, 1.0, 10.0), *, standardize: bool = True, max_iter: int = 300):
+                 Cs: Any = (0.01, 0.1, 1.0, 10.0), *, standardize: bool = True,
+                 max_iter: int = 300) -> tuple[Pipeline, dict[float, float]]:
     """Multinomial logistic regression, ``C`` chosen on validation.
 
     Parameters
