@@ -83,17 +83,17 @@ unit: install
 
 # CI really trains: the model cache is off (tests that need it turn it on in a temporary folder).
 nbval: data
-	COURSE_FAST=1 COURSE_MODEL_CACHE=0 $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
+	COURSE_FAST=1 COURSE_MODEL_CACHE=0 $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 notebooks
 
 test: lint data
-	COURSE_FAST=1 COURSE_MODEL_CACHE=0 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
+	COURSE_FAST=1 COURSE_MODEL_CACHE=0 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
 # Full-mode run of one notebook, outputs stored in place (for maintainers). It trains every
 # model (COURSE_RETRAIN=1: the stored outputs show real training) and refreshes the model cache.
 execute: data
 	@test -n "$(NB)" || { echo "usage: make execute NB=notebooks/NAME.ipynb"; exit 2; }
 	COURSE_FAST=0 COURSE_RETRAIN=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=-1 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
+	  --ExecutePreprocessor.timeout=1800 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
 
 # Student copies in build/student/ (CI runs them): solutions replaced by stubs that do not stop "Run All".
 student: install
