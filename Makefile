@@ -93,7 +93,7 @@ test: lint data
 execute: data
 	@test -n "$(NB)" || { echo "usage: make execute NB=notebooks/NAME.ipynb"; exit 2; }
 	COURSE_FAST=0 COURSE_RETRAIN=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=1800 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
+	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 "$(NB)"
 
 # Student copies in build/student/ (CI runs them): solutions replaced by stubs that do not stop "Run All".
 student: install

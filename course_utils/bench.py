@@ -184,7 +184,7 @@ def backprop(epochs: int = 5, subset: int | None = None,
 #: Longest a single cell may run (s). A cell never takes this long in full mode; the limit
 #: turns a lost kernel reply (an upstream ipykernel 7 / nbclient race with widgets,
 #: jupyter/nbclient#312) into an error that :func:`notebooks` retries, instead of a wait forever.
-CELL_TIMEOUT = 1800
+CELL_TIMEOUT = 900
 
 
 def run_notebook(path: Path, out: Path) -> tuple[float, str | None]:
