@@ -205,15 +205,10 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (or set COURSE_CHROMIUM)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield b
-        b.close()
+def browser(chromium):
+    """The session's headless Chromium (tests/ui/conftest.py): one Playwright per run, as the deck
+    tests use it (a second sync_playwright inside the first's event loop is refused)."""
+    return chromium
 
 
 @pytest.fixture(scope="module")
