@@ -1,7 +1,7 @@
 """Benchmarks for the course: ``python -m course_utils.bench backprop`` and ``... notebooks``.
 
 ``backprop`` times one MNIST epoch (60,000 images, batch 100, plain SGD) of the
-784-100-10 sigmoid MLP written in numpy (:mod:`course_utils.numpy_mlp`, float32)
+784-100-10 sigmoid MLP written in numpy (:mod:`course_utils.backprop.mlp`, float32)
 against the same model, loss, optimiser and batch size in Keras, in one run.
 Each side does one warm-up epoch (Keras traces and compiles its step there),
 then ``--epochs`` timed epochs; the median is reported. It also prints which
@@ -31,7 +31,7 @@ from unittest import mock
 
 import numpy as np
 
-from . import numpy_mlp
+from course_utils.backprop import mlp as numpy_mlp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -114,8 +114,8 @@ def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
 def time_keras_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int = 100,
                       eta: float = 1.0) -> list[float]:
     """Seconds per epoch of the same MLP in Keras (after one untimed warm-up epoch)."""
-    from .config import import_keras
-    from .training import epoch_timer
+    from course_utils.config import import_keras
+    from course_utils.training import epoch_timer
 
     keras = import_keras()
     keras.utils.set_random_seed(0)
@@ -146,8 +146,8 @@ def backprop(epochs: int = 5, subset: int | None = None,
         ``keras_seconds`` and, per numpy configuration ``c`` (``default`` or ``1thread``...),
         ``numpy_<c>_seconds`` (medians) and ``ratio_<c>`` (Keras / numpy: above 1, numpy is faster).
     """
-    from .config import keras_backend
-    from .data import load_mnist
+    from course_utils.config import keras_backend
+    from course_utils.data import load_mnist
 
     if epochs < 1:
         raise ValueError(f"backprop: epochs={epochs} must be >= 1")
@@ -235,8 +235,8 @@ def notebooks(names: list[str], *, fast: bool = False, out_dir: Path = Path("bui
     rows : list of dict
         Per notebook: ``name``, ``cold_s``, ``warm_s``, ``ratio``, ``same_results``, ``errors``.
     """
-    from .data import cache_dir
-    from .results import stored_results
+    from course_utils.data import cache_dir
+    from course_utils.results import stored_results
 
     folder = (root or Path(__file__).resolve().parent.parent) / "notebooks"
     paths = []

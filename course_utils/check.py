@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .diagnose import describe_difference, describe_shapes
+from course_utils.diagnose import describe_difference, describe_shapes
 
 
 class CheckError(AssertionError):

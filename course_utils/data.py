@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .datastore import cache_dir, find, locate, pack_dir, pack_status, usable_pack
-from .errors import (
+from course_utils.datastore import cache_dir, find, locate, pack_dir, pack_status, usable_pack
+from course_utils.errors import (
     ChecksumError,
     CourseDataError,
     DataAccessError,
@@ -37,8 +37,8 @@ from .errors import (
     DataUnavailableError,
     IdxFormatError,
 )
-from .idx import decode_idx
-from .partials import partial_files, partial_is_stale, remove_stale_partials
+from course_utils.idx import decode_idx
+from course_utils.partials import partial_files, partial_is_stale, remove_stale_partials
 
 __all__ = ["REGISTRY", "ChecksumError", "CourseDataError", "DataAccessError", "DataCorruptError",
            "DataFile", "DataUnavailableError", "cache_dir", "fetch", "fleurs_body", "load_fashion_mnist",

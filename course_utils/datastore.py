@@ -25,12 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .download import download_with_mirrors
-from .errors import ChecksumError, DataAccessError, DataCorruptError, DataUnavailableError, os_reason
-from .partials import remove_stale_partials
+from course_utils.download import download_with_mirrors
+from course_utils.errors import (
+    ChecksumError,
+    DataAccessError,
+    DataCorruptError,
+    DataUnavailableError,
+    os_reason,
+)
+from course_utils.partials import remove_stale_partials
 
 if TYPE_CHECKING:
-    from .data import DataFile
+    from course_utils.data import DataFile
 
 PACK_LAYOUT = """\
   mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz
@@ -66,7 +72,7 @@ def pack_problem(pack: Path) -> str | None:
     :data:`PACK_LAYOUT`). A folder that merely lacks some files is a pack: each
     missing file is reported when it is needed.
     """
-    from .data import REGISTRY
+    from course_utils.data import REGISTRY
 
     entries = [e for files in REGISTRY.values() for e in files.values()]
     top = {e.folder.split("/")[0] for e in entries}

@@ -144,7 +144,7 @@ def _package(dist: str, pins: dict[str, str] | None = None) -> Finding:
 
 
 def _backend() -> Finding:
-    from .config import keras_backend
+    from course_utils.config import keras_backend
 
     try:
         return Finding("Keras backend", True, keras_backend())
@@ -153,7 +153,7 @@ def _backend() -> Finding:
 
 
 def _pack() -> list[Finding]:
-    from .datastore import PACK_LAYOUT, pack_status
+    from course_utils.datastore import PACK_LAYOUT, pack_status
 
     pack, problem = pack_status()
     if pack is None:
@@ -167,9 +167,9 @@ def _pack() -> list[Finding]:
 
 def _datasets(download: bool) -> list[Finding]:
     """One finding per dataset; with ``download=False`` nothing is written or removed."""
-    from .data import REGISTRY, CourseDataError, cache_dir, locate
-    from .datastore import usable_pack
-    from .partials import partial_files
+    from course_utils.data import REGISTRY, CourseDataError, cache_dir, locate
+    from course_utils.datastore import usable_pack
+    from course_utils.partials import partial_files
 
     usable_pack(warn=False)  # reported by _pack(), not again on stderr
     findings = []

@@ -33,8 +33,8 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import ChecksumError, DataAccessError, os_reason
-from .partials import partial_name
+from course_utils.errors import ChecksumError, DataAccessError, os_reason
+from course_utils.partials import partial_name
 
 __all__ = ["ChecksumError", "download_one", "download_with_mirrors", "sha256_of"]
 

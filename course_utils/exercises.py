@@ -33,8 +33,8 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from . import progress
-from .check import CheckError, collect_passed
+from course_utils import progress
+from course_utils.check import CheckError, collect_passed
 
 NOT_DONE, WRONG, RIGHT, ERROR = "not done yet", "wrong", "right", "error"
 

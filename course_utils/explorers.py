@@ -14,8 +14,8 @@ displays as two outputs instead:
 2. the **live widget**, whose text fallback is a one-line hint: run the cell, the
    controls need a running kernel.
 
-Usage (the explorers of :mod:`course_utils.convnet_demos`, :mod:`course_utils.schedules`
-and :mod:`course_utils.sampling` are built this way)::
+Usage (the explorers of :mod:`course_utils.lenet.demos`, :mod:`course_utils.backprop.schedules`
+and :mod:`course_utils.text.sampling` are built this way)::
 
     def figure(size=2, kind="max"):          # returns a matplotlib Figure
         ...

@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 
-from .errors import DataAccessError, IdxFormatError, os_reason
+from course_utils.errors import DataAccessError, IdxFormatError, os_reason
 
 #: IDX dtype codes (third byte of the magic number) and their numpy types.
 IDX_DTYPES: dict[int, str] = {

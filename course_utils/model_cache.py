@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from . import fingerprint
-from .config import env_flag, is_fast
+from course_utils import fingerprint
+from course_utils.config import env_flag, is_fast
 
 FORMAT = 1
 
@@ -41,7 +41,7 @@ def enabled() -> bool:
 
 def models_dirs() -> tuple[Path | None, Path]:
     """``(pack, writable)``: the data pack's read-only ``models/`` (None without a pack) and the cache's."""
-    from .data import cache_dir, pack_dir
+    from course_utils.data import cache_dir, pack_dir
 
     pack = pack_dir()
     return (pack / "models" if pack is not None else None), cache_dir() / "models"

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .config import import_keras, seed_everything
-from .model_cache import cached_fit
-from .progress import Progress
+from course_utils.config import import_keras, seed_everything
+from course_utils.model_cache import cached_fit
+from course_utils.progress import Progress
 
 keras = import_keras()
 

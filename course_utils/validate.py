@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import CourseTypeError, CourseValueError
+from course_utils.errors import CourseTypeError, CourseValueError
 
 NUMERIC_KINDS = "biuf"
 #: Rows of probabilities must sum to 1 within this tolerance.

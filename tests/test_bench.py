@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from course_utils import bench, numpy_mlp
+from course_utils import bench
+from course_utils.backprop import mlp as numpy_mlp
 
 
 def test_describe_blas_names_the_library_numpy_loaded():

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 import course_utils
-from course_utils import keras_references, lenet, rnn_reference, transfer, transfer_references
 from course_utils.config import import_keras
-from course_utils.distortions import RandomDistortion
+from course_utils.lenet import model as lenet
+from course_utils.lenet.distortions import RandomDistortion
+from course_utils.manifold import keras_references
+from course_utils.text import reference as rnn_reference
+from course_utils.transfer import models as transfer
+from course_utils.transfer import references as transfer_references
 
 keras = import_keras()
 RNG = np.random.default_rng(0)
@@ -25,14 +29,14 @@ def distorted_lenet5():
 
 #: name -> (builder, a batch of inputs)
 MODELS = {
-    "lenet.build_lenet5": (lambda: lenet.build_lenet5(seed=0), IMAGES_32),
-    "lenet.build_lenet5 rbf": (lambda: lenet.build_lenet5(output="rbf", seed=0), IMAGES_32),
+    "lenet.model.build_lenet5": (lambda: lenet.build_lenet5(seed=0), IMAGES_32),
+    "lenet.model.build_lenet5 rbf": (lambda: lenet.build_lenet5(output="rbf", seed=0), IMAGES_32),
     "lenet5 + distortions.RandomDistortion": (distorted_lenet5, IMAGES_32),
-    "transfer.build_mlp": (lambda: transfer.build_mlp(), IMAGES_28),
-    "transfer.build_convnet": (lambda: transfer.build_convnet(5, activation="tanh"), IMAGES_28),
-    "rnn_reference.build_simple_rnn": (lambda: rnn_reference.build_simple_rnn(6, 5, units=8),
+    "transfer.models.build_mlp": (lambda: transfer.build_mlp(), IMAGES_28),
+    "transfer.models.build_convnet": (lambda: transfer.build_convnet(5, activation="tanh"), IMAGES_28),
+    "text.reference.build_simple_rnn": (lambda: rnn_reference.build_simple_rnn(6, 5, units=8),
                                        np.eye(5, dtype="float32")[RNG.integers(0, 5, (3, 6))]),
-    "rnn_reference.build_lstm": (lambda: rnn_reference.build_lstm(6, 5, dim=4, units=8),
+    "text.reference.build_lstm": (lambda: rnn_reference.build_lstm(6, 5, dim=4, units=8),
                                  RNG.integers(0, 5, (3, 6)).astype("int32")),
     "keras_references.make_lr_model": (lambda: keras_references.make_lr_model(0), IMAGES_28.reshape(3, -1)),
     "keras_references.make_mlp": (lambda: keras_references.make_mlp(0), IMAGES_28.reshape(3, -1)),
@@ -55,11 +59,12 @@ def test_model_saves_and_reloads_with_the_same_predictions(name, tmp_path):
 
 def test_every_build_function_of_the_package_is_saved_above():
     """A new ``build_*`` model builder must be added to MODELS (other builders are listed here)."""
-    not_models = {"lenet_tune.build_parser", "slides.build_deck"}
+    not_models = {"lenet.tune.build_parser", "slides.build_deck"}
     found = set()
-    for info in pkgutil.iter_modules(course_utils.__path__):
-        module = importlib.import_module(f"course_utils.{info.name}")
-        found |= {f"{info.name}.{name}" for name, fn in inspect.getmembers(module, inspect.isfunction)
+    for info in pkgutil.walk_packages(course_utils.__path__, prefix="course_utils."):
+        module = importlib.import_module(info.name)
+        short = info.name.removeprefix("course_utils.")
+        found |= {f"{short}.{name}" for name, fn in inspect.getmembers(module, inspect.isfunction)
                   if name.startswith("build_") and fn.__module__ == module.__name__}
     assert not_models <= found, "a non-model builder was renamed: update not_models"
     found -= not_models

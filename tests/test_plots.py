@@ -9,7 +9,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from course_utils import charlm, convnet_demos, manifold, plots, schedules, transfer  # noqa: E402
+from course_utils import plots
+from course_utils.backprop import schedules
+from course_utils.lenet import demos as convnet_demos
+from course_utils.manifold import untangling as manifold
+from course_utils.text import charlm
+from course_utils.transfer import models as transfer  # noqa: E402
 
 
 def smallest_font(fig):

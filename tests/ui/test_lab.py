@@ -44,8 +44,8 @@ EXPLORERS = re.compile(r"\b(schedule_explorer|convolution_explorer|pooling_explo
 #: Per notebook, the cells to run before its explorers, each named by a line of its source
 #: (first cell that contains it), in order.
 NEEDED = {
-    "01_backprop_by_hand.ipynb": ["from course_utils.schedules import"],
-    "04_rnn_sequences.ipynb": ["from course_utils.sampling import", "vocab = sorted(set(text))"],
+    "01_backprop_by_hand.ipynb": ["from course_utils.backprop.schedules import"],
+    "04_rnn_sequences.ipynb": ["from course_utils.text.sampling import", "vocab = sorted(set(text))"],
     "05_lenet_case_study.ipynb": [
         "keras = import_keras()",
         "(x_train_all, y_train_all), (x_test_all, y_test_all) = load_mnist()",

@@ -1,0 +1,309 @@
+"""Notebook 1's checkers against the reference and a catalogue of plausible student mistakes.
+
+Every catalogued mistake must stop its checker (a mistake that passes is a failing test), and
+the catalogue records the words the message must contain when the checker names the mistake.
+"""
+
+import numpy as np
+import pytest
+from conftest import assert_caught
+
+from course_utils.backprop import exercises as bx
+from course_utils.backprop import mlp as ref
+from course_utils.backprop.training import train_lr, train_mlp
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """1,500 synthetic "digits": ten prototypes in [0, 1]^784 plus noise (offline, seeded)."""
+    rng = np.random.default_rng(0)
+    protos = rng.random((10, 784))
+    labels = rng.integers(0, 10, 1500)
+    X = np.clip(protos[labels] + rng.normal(0, 0.8, (1500, 784)), 0, 1).astype(np.float32)
+    return X, ref.one_hot(labels), labels
+
+
+# --- the wrong implementations ------------------------------------------------------------------
+def softmax_no_shift(S):
+    E = np.exp(S)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def softmax_columns(S):
+    E = np.exp(S - S.max(axis=0))
+    return E / E.sum(axis=0)
+
+
+def softmax_in_place(S):
+    S -= S.max(axis=1, keepdims=True)
+    E = np.exp(S)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def softmax_no_keepdims(S):
+    E = np.exp(S - S.max(axis=1))
+    return E / E.sum(axis=1)
+
+
+MISTAKES_1A = {
+    "no max shift (overflow)": ((softmax_no_shift, ref.lr_forward), "NaN"),
+    "normalised over columns": ((softmax_columns, ref.lr_forward), "the columns sum to 1"),
+    "scores changed in place": ((softmax_in_place, ref.lr_forward), "changed in place"),
+    "max without keepdims": ((softmax_no_keepdims, ref.lr_forward), None),
+    "forward ignores b": ((ref.softmax, lambda X, W, b: ref.softmax(X @ W)), "b is ignored"),
+    "forward returns scores": ((ref.softmax, lambda X, W, b: X @ W + b), "apply softmax"),
+}
+
+MISTAKES_1B = {
+    "sum, not mean": ((lambda P, Y: -np.sum(Y * np.log(P)), ref.accuracy), "times too large"),
+    "arguments swapped": ((lambda P, Y: -np.sum(P * np.log(Y + 1e-12)) / len(Y), ref.accuracy), "swapped"),
+    "log base 2": ((lambda P, Y: -np.sum(Y * np.log2(P)) / len(Y), ref.accuracy), "log base 2"),
+    "minus forgotten": ((lambda P, Y: np.sum(Y * np.log(P)) / len(Y), ref.accuracy), "wrong sign"),
+    "accuracy as a count": ((ref.cross_entropy, lambda P, y: np.sum(P.argmax(1) == y)), "times too large"),
+    "error rate": ((ref.cross_entropy, lambda P, y: np.mean(P.argmax(1) != y)), "error rate"),
+    "arg-max over the batch": ((ref.cross_entropy, lambda P, y: np.mean(P.argmax(0)[:len(y)] == y)), None),
+}
+
+
+def grads_in_place(X, Y, Y_hat):
+    Y_hat -= Y
+    return X.T @ Y_hat / len(X), Y_hat.sum(axis=0) / len(X)
+
+
+MISTAKES_1C = {
+    "no 1/N": (lambda X, Y, P: (X.T @ (P - Y), (P - Y).sum(0)), "5 times too large: a missing 1/5"),
+    "sign": (lambda X, Y, P: tuple(-g for g in ref.lr_gradients(X, Y, P)), "wrong sign"),
+    "dW transposed": (lambda X, Y, P: ((P - Y).T @ X / len(X), (P - Y).mean(0)), "transposed"),
+    "db a mean of delta": (lambda X, Y, P: (X.T @ (P - Y) / len(X), ((P - Y) / len(X)).mean(0)),
+                           "5 times too small"),
+    "db with keepdims": (lambda X, Y, P: (X.T @ (P - Y) / len(X), (P - Y).mean(0, keepdims=True)),
+                         "size 1 too many"),
+    "Y_hat changed in place": (grads_in_place, "changed in place"),
+    "returns a list": (lambda X, Y, P: list(ref.lr_gradients(X, Y, P)), "expected a pair"),
+}
+
+
+def lr_last_batch(X, Y, labels, X_eval, labels_eval, *, epochs, eta, batch_size=100, seed=0):
+    """Curves from the last mini-batch instead of the whole training set."""
+    rng = np.random.default_rng(seed)
+    W, b = np.zeros((784, 10), np.float32), np.zeros(10, np.float32)
+    h = {k: [] for k in bx.LR_KEYS}
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for s in range(0, len(X), batch_size):
+            idx = order[s:s + batch_size]
+            P = ref.lr_forward(X[idx], W, b)
+            dW, db = ref.lr_gradients(X[idx], Y[idx], P)
+            W -= eta * dW
+            b -= eta * db
+        Pe = ref.lr_forward(X_eval, W, b)
+        h["train_loss"].append(ref.cross_entropy(P, Y[idx]))
+        h["train_acc"].append(ref.accuracy(P, labels[idx]))
+        h["eval_loss"].append(ref.cross_entropy(Pe, ref.one_hot(labels_eval)))
+        h["eval_acc"].append(ref.accuracy(Pe, labels_eval))
+    return W, b, h
+
+
+def lr_per_batch_history(X, Y, labels, X_eval, labels_eval, **kw):
+    W, b, h = train_lr(X, Y, labels, X_eval, labels_eval, **kw)
+    return W, b, {k: v * 10 for k, v in h.items()}
+
+
+MISTAKES_1D = {
+    "curves from the last mini-batch": (lr_last_batch, "not on the last mini-batch"),
+    "evaluated on the training set": (lambda X, Y, lab, Xe, le, **k: train_lr(X, Y, lab, X, lab, **k),
+                                      "measured on the training set"),
+    "eta ignored": (lambda *a, eta, **k: train_lr(*a, eta=0.1, **k), "eta is ignored"),
+    "not shuffled (seed ignored)": (lambda *a, seed=0, **k: train_lr(*a, seed=0, **k), "shuffle"),
+    "batch_size ignored": (lambda *a, batch_size=100, **k: train_lr(*a, batch_size=100, **k),
+                           "batch_size is ignored"),
+    "float64 weights": (lambda *a, **k: (lambda W, b, h: (W.astype(np.float64), b, h))(*train_lr(*a, **k)),
+                        "float32"),
+    "one history entry per batch": (lr_per_batch_history, "one per epoch"),
+}
+
+
+def _backward_with(change):
+    def backward(X, Y, H, Y_hat, params, alpha=0.0):
+        grads = ref.mlp_backward(X, Y, H, Y_hat, params)
+        return change(grads, params, alpha, (X, Y, H, Y_hat))
+    return backward
+
+
+def _l2(g, p, a, scale=2.0, keys=("W_h", "W_y")):
+    return {k: v + scale * a * p[k] if k in keys else v for k, v in g.items()}
+
+
+MISTAKES_2A = {
+    "H is the pre-activation": ((ref.sigmoid,
+                                 lambda X, p: (X @ p["W_h"] + p["b_h"], ref.mlp_forward(X, p)[1]),
+                                 ref.mlp_backward), "pre-activation"),
+    "b_h ignored": ((ref.sigmoid, lambda X, p: ref.mlp_forward(X, {**p, "b_h": 0 * p["b_h"]}),
+                     ref.mlp_backward), "b_h is ignored"),
+    "sigmoid sign": ((lambda U: 1 / (1 + np.exp(U)), ref.mlp_forward, ref.mlp_backward), "sigmoid"),
+    "alpha ignored": ((ref.sigmoid, ref.mlp_forward, _backward_with(lambda g, p, a, d: g)),
+                      "alpha is ignored"),
+    "L2 term alpha W": ((ref.sigmoid, ref.mlp_forward, _backward_with(lambda g, p, a, d: _l2(g, p, a, 1.0))),
+                        "2 * alpha * W"),
+    "L2 on the biases": ((ref.sigmoid, ref.mlp_forward, _backward_with(
+        lambda g, p, a, d: _l2(g, p, a, keys=tuple(p)))), "no L2 term on the biases"),
+    "sigmoid derivative missing": ((ref.sigmoid, ref.mlp_forward, _backward_with(
+        lambda g, p, a, d: _l2(bx.BUGGY_BACKWARDS["the sigmoid's derivative H * (1 - H) forgotten"](
+            *d, p), p, a))), "H * (1 - H) is missing"),
+    "1/N missing": ((ref.sigmoid, ref.mlp_forward, _backward_with(
+        lambda g, p, a, d: _l2({k: v * len(d[0]) for k, v in g.items()}, p, a))), "a missing 1/5"),
+    "dW_y transposed": ((ref.sigmoid, ref.mlp_forward, _backward_with(
+        lambda g, p, a, d: _l2({**g, "W_y": g["W_y"].T}, p, a, keys=("W_h",)))), "transposed"),
+}
+
+
+def mlp_loss_mode(mode):
+    """train_mlp with the epoch's training loss measured the wrong way."""
+    def loop(params, X, Y, labels, X_eval, labels_eval, *, epochs, eta, batch_size=100, alpha=0.0, seed=0,
+             desc=""):
+        h = train_mlp(params, X, Y, labels, X_eval, labels_eval, epochs=0, eta=eta)
+        rng = np.random.default_rng(seed)
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            losses = []
+            for s in range(0, len(X), batch_size):
+                idx = order[s:s + batch_size]
+                H, P = ref.mlp_forward(X[idx], params)
+                losses.append(ref.cross_entropy(P, Y[idx]))
+                for k, g in ref.mlp_backward(X[idx], Y[idx], H, P, params, alpha).items():
+                    params[k] -= eta * g
+            after = ref.cross_entropy(ref.mlp_forward(X, params)[1], Y)
+            h["train_loss"].append(losses[-1] if mode == "last" else after)
+            h["train_acc"].append(0.0)
+            Pe = ref.mlp_forward(X_eval, params)[1]
+            h["eval_loss"].append(ref.cross_entropy(Pe, ref.one_hot(labels_eval)))
+            h["eval_acc"].append(ref.accuracy(Pe, labels_eval))
+            h["epoch_seconds"].append(0.01)
+        return h
+    return loop
+
+
+MISTAKES_2C = {
+    "loss of the last mini-batch": (mlp_loss_mode("last"), "history['train_loss']"),
+    "loss after the epoch": (mlp_loss_mode("after"), "the loss after the epoch"),
+    "alpha not passed on": (lambda p, *a, alpha=0.0, **k: train_mlp(p, *a, **k), "alpha is ignored"),
+    "eta ignored": (lambda p, *a, eta, **k: train_mlp(p, *a, eta=1.0, **k), "eta is ignored"),
+    "batch_size ignored": (lambda p, *a, batch_size=100, **k: train_mlp(p, *a, **k), "batch_size is ignored"),
+    "params copied, not updated": (lambda p, *a, **k: train_mlp({n: v.copy() for n, v in p.items()}, *a, **k),
+                                   "update params in place"),
+}
+
+
+@pytest.mark.parametrize("case", MISTAKES_1A)
+def test_1a_catalogue(case, capsys):
+    functions, words = MISTAKES_1A[case]
+    assert_caught(lambda: bx.check_softmax_forward(*functions), words)
+
+
+@pytest.mark.parametrize("case", MISTAKES_1B)
+def test_1b_catalogue(case, capsys):
+    functions, words = MISTAKES_1B[case]
+    assert_caught(lambda: bx.check_loss_and_accuracy(*functions), words)
+
+
+@pytest.mark.parametrize("case", MISTAKES_1C)
+def test_1c_catalogue(case, capsys):
+    function, words = MISTAKES_1C[case]
+    assert_caught(lambda: bx.check_lr_gradients(function), words)
+
+
+@pytest.mark.parametrize("case", MISTAKES_1D)
+def test_1d_catalogue(case, digits, capsys):
+    function, words = MISTAKES_1D[case]
+    assert_caught(lambda: bx.check_train_lr(function, *digits, min_accuracy=0.5), words)
+
+
+@pytest.mark.parametrize("case", MISTAKES_2A)
+def test_2a_catalogue(case, capsys):
+    functions, words = MISTAKES_2A[case]
+    assert_caught(lambda: bx.check_mlp(*functions), words)
+
+
+@pytest.mark.parametrize("case", MISTAKES_2C)
+def test_2c_catalogue(case, digits, capsys):
+    function, words = MISTAKES_2C[case]
+    assert_caught(lambda: bx.check_train_mlp(function, digits[0], digits[2], min_accuracy=0.15), words)
+
+
+
+def test_the_references_pass(digits, capsys):
+    X, Y, labels = digits
+    bx.check_softmax_forward(ref.softmax, ref.lr_forward)
+    bx.check_loss_and_accuracy(ref.cross_entropy, ref.accuracy)
+    bx.check_lr_gradients(ref.lr_gradients)
+    bx.check_train_lr(train_lr, X, Y, labels, min_accuracy=0.5)
+    bx.check_mlp(ref.sigmoid, ref.mlp_forward, ref.mlp_backward)
+    bx.check_train_mlp(train_mlp, X, labels, min_accuracy=0.15)
+
+
+def test_a_correct_solution_written_another_way_passes(digits, capsys):
+    """Other correct spellings: float64, a loop-free sum written differently, another shuffling."""
+    def softmax(S):
+        Z = np.exp(S - np.max(S, axis=-1)[:, None])
+        return Z / np.sum(Z, axis=-1)[:, None]
+
+    def cross_entropy(P, Y):
+        return float(np.mean(-np.log(P[Y.astype(bool)])))
+
+    def lr_gradients(X, Y, P):
+        return np.einsum("nd,nk->dk", X, P - Y) / X.shape[0], np.mean(P - Y, axis=0)
+
+    def my_train_mlp(params, X, Y, labels, X_eval, labels_eval, *, epochs, eta, batch_size=100, alpha=0.0,
+                     seed=0, desc=""):
+        h = {k: [] for k in bx.MLP_KEYS}
+        rng = np.random.default_rng(seed + 123)  # another shuffling convention
+        for _ in range(epochs):
+            idx_all = rng.permutation(len(X))
+            total = hits = 0.0
+            for batch in np.array_split(idx_all, int(np.ceil(len(X) / batch_size))):
+                H, P = ref.mlp_forward(X[batch], params)
+                total += ref.cross_entropy(P, Y[batch]) * len(batch)
+                hits += np.sum(P.argmax(1) == labels[batch])
+                grads = ref.mlp_backward(X[batch], Y[batch], H, P, params, alpha)
+                for k in params:
+                    params[k] -= eta * grads[k]
+            Pe = ref.mlp_forward(X_eval, params)[1]
+            h["train_loss"].append(total / len(X))
+            h["train_acc"].append(hits / len(X))
+            h["eval_loss"].append(ref.cross_entropy(Pe, ref.one_hot(labels_eval)))
+            h["eval_acc"].append(ref.accuracy(Pe, labels_eval))
+            h["epoch_seconds"].append(0.1)
+        return h
+
+    X, Y, labels = digits
+    bx.check_softmax_forward(softmax, lambda X, W, b: softmax(X @ W + b))
+    bx.check_loss_and_accuracy(cross_entropy, lambda P, y: (P.argmax(1) == y).mean())
+    bx.check_lr_gradients(lr_gradients)
+    bx.check_train_mlp(my_train_mlp, X, labels, min_accuracy=0.15)
+
+
+def test_exercise_3(digits, capsys):
+    X, Y, labels = digits
+    alphas = [0.0, 1e-3]
+    runs = {}
+    for alpha in alphas:
+        params = ref.init_mlp(784, 100, 10, "xavier", seed=0)
+        runs[alpha] = (params, train_mlp(params, X[:300], Y[:300], labels[:300], X[1000:1200],
+                                         labels[1000:1200], epochs=2, eta=1.0, alpha=alpha))
+    params = {a: p for a, (p, _) in runs.items()}
+    histories = {a: h for a, (_, h) in runs.items()}
+    args = (alphas, 2, ref.mlp_forward, X[1000:1200], labels[1000:1200], X[1200:1500], labels[1200:1500])
+    bx.check_l2_runs(params, histories, *args)
+    on_test = {a: {**h, "eval_acc": [0.0, ref.accuracy(ref.mlp_forward(X[1200:1500], params[a])[1],
+                                                        labels[1200:1500])]} for a, h in histories.items()}
+    mistakes = {
+        "evaluated on the test set": ((params, on_test), "measured on the test set"),
+        "alpha not passed on": (({a: params[0.0] for a in alphas}, {a: histories[0.0] for a in alphas}),
+                                "pass alpha=alpha"),
+        "one alpha missing": (({0.0: params[0.0]}, {0.0: histories[0.0]}), "expected one per alpha"),
+        "wrong number of epochs": ((params, {a: {k: v[:1] for k, v in h.items()}
+                                             for a, h in histories.items()}),
+                                   "one per epoch"),
+    }
+    for (p, h), words in mistakes.values():
+        assert_caught(lambda p=p, h=h: bx.check_l2_runs(p, h, *args), words)

@@ -1,0 +1,1 @@
+"""Tests of course_utils.lenet (they mirror its modules)."""

@@ -1,0 +1,1 @@
+"""Tests of course_utils.manifold (they mirror its modules)."""

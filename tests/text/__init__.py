@@ -1,0 +1,1 @@
+"""Tests of course_utils.text (they mirror its modules)."""

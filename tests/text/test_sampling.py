@@ -1,0 +1,144 @@
+"""course_utils.text.sampling: temperature, generation loop, widget; course_utils.text.charlm helpers."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from course_utils.text.charlm import bpc_table, plot_char_embedding, sequence_pairs, stream_proba
+from course_utils.text.sampling import apply_temperature, generate, generation_widget, sample_next
+
+P = np.array([0.1, 0.6, 0.3, 0.0])
+
+
+def test_temperature_one_is_identity_and_formula_holds():
+    np.testing.assert_allclose(apply_temperature(P, 1.0), P)
+    T = 0.5
+    expected = P ** (1 / T) / np.sum(P ** (1 / T))
+    np.testing.assert_allclose(apply_temperature(P, T), expected, rtol=1e-12)
+
+
+def test_limits_zero_and_infinity():
+    np.testing.assert_array_equal(apply_temperature(P, 0), [0, 1, 0, 0])
+    np.testing.assert_allclose(apply_temperature(P, 1e-4), [0, 1, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(apply_temperature(P, np.inf), [1 / 3, 1 / 3, 1 / 3, 0])
+    np.testing.assert_allclose(apply_temperature(P, 1e6), [1 / 3, 1 / 3, 1 / 3, 0], atol=1e-5)
+
+
+def test_tiny_temperature_does_not_underflow():
+    p = np.array([1e-300, 2e-300, 0.0])
+    out = apply_temperature(p / p.sum(), 0.001)
+    assert np.all(np.isfinite(out))
+    np.testing.assert_allclose(out, [0, 1, 0], atol=1e-12)
+
+
+def test_batched_rows():
+    probs = np.array([P, P[::-1]])
+    out = apply_temperature(probs, 2.0)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    np.testing.assert_allclose(out[1], apply_temperature(P[::-1], 2.0))
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), "hot"])
+def test_bad_temperature_raises(bad):
+    with pytest.raises(ValueError, match="temperature"):
+        apply_temperature(P, bad)
+
+
+def test_bad_probabilities_raise():
+    with pytest.raises(ValueError, match=">= 0"):
+        apply_temperature(np.array([0.5, -0.5, 1.0]), 1.0)
+
+
+def test_sampling_frequencies_follow_the_tempered_distribution():
+    rng = np.random.default_rng(0)
+    draws = np.array([sample_next(P, 2.0, rng) for _ in range(4000)])
+    freq = np.bincount(draws, minlength=4) / len(draws)
+    np.testing.assert_allclose(freq, apply_temperature(P, 2.0), atol=0.03)
+    assert freq[3] == 0
+
+
+def test_generate_reads_the_last_window_and_is_deterministic_at_zero():
+    seen = []
+
+    def next_probs(window):
+        seen.append(window.copy())
+        p = np.zeros((1, 5))
+        p[0, (window[0, -1] + 1) % 5] = 0.9
+        p[0, (window[0, -1] + 2) % 5] = 0.1
+        return p
+
+    out = generate(next_probs, [0, 1, 2], 4, 0.0, context=2)
+    assert out == [3, 4, 0, 1]
+    assert seen[0].shape == (1, 2) and list(seen[0][0]) == [1, 2]
+    with pytest.raises(ValueError, match="seed has 1"):
+        generate(next_probs, [0], 3, 1.0, context=2)
+
+
+def test_widget_builds_and_generates(capsys):
+    pytest.importorskip("ipywidgets")
+    explorer = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab",
+                                 length=40)
+    box = explorer.widget
+    first = box.children[3].outputs[0]["text"]       # opens with a sample at the default settings
+    assert first.startswith("ab|") and len(first.strip()) == len("ab|") + 40
+    assert explorer.preview["text/plain"].endswith(first.strip())
+    assert "T = 0.5, 40 characters, rng seed 0" in explorer.preview["text/plain"]
+    assert "Text generator: run this cell" in explorer.bundles()[1]["text/plain"]
+    assert box.children[1].value == "ab"
+    # ipywidgets swallows a callback's exception (it only logs it): read what the click printed.
+    # Outside a kernel the Output widget captures nothing, so the text reaches stdout.
+    capsys.readouterr()
+    box.children[2].click()
+    printed = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", capsys.readouterr().out).strip()  # clear_output's codes
+    seed, sep, generated = printed.partition("|")
+    assert (seed, sep) == ("ab", "|"), printed
+    assert len(generated) == 40 and set(generated) <= set("abc"), printed
+    box.children[1].value = "abz"  # a character outside the vocabulary is reported, not sampled
+    box.children[2].click()
+    assert "not in the vocabulary: ['z']" in capsys.readouterr().out
+
+
+def test_sequence_pairs_shift_by_one():
+    x, y = sequence_pairs(np.arange(10), 4, 3)
+    np.testing.assert_array_equal(x, [[0, 1, 2, 3], [3, 4, 5, 6]])
+    np.testing.assert_array_equal(y, x + 1)
+    with pytest.raises(ValueError, match="length=0"):
+        sequence_pairs(np.arange(10), 0, 1)
+
+
+def test_stream_proba_uses_enough_context_and_the_right_position():
+    ids = np.random.default_rng(0).integers(0, 7, 103)
+
+    def predict(x):  # output j = one-hot of x[j]: "predicts" the last character read
+        return np.eye(7)[x]
+
+    probs = stream_proba(predict, ids, 30, chunk=16, warmup=10, batch=3)
+    assert probs.shape == (73, 7)
+    np.testing.assert_array_equal(probs.argmax(axis=1), ids[29:102])
+
+    def context_length(x):  # output j = number of characters read so far, j + 1
+        out = np.zeros(x.shape + (40,))
+        out[:, np.arange(x.shape[1]), np.arange(x.shape[1]) + 1] = 1
+        return out
+
+    lengths = stream_proba(context_length, ids, 30, chunk=16, warmup=10).argmax(axis=1)
+    assert lengths.min() == 10 and lengths.max() == 15
+    with pytest.raises(ValueError, match="first=5"):
+        stream_proba(predict, ids, 5, chunk=16, warmup=10)
+
+
+def test_bpc_table_and_embedding_plot():
+    table = bpc_table({"unigram": [4.3, 4.26], "lstm": [2.1, "-"]}, ["test", "val"])
+    assert "unigram" in table and "4.300" in table and table.count("\n") == 2
+    with pytest.raises(ValueError, match="'lstm'"):
+        bpc_table({"lstm": [1.0]}, ["a", "b"])
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = plot_char_embedding(np.random.default_rng(0).normal(size=(3, 2)), "ab ", np.array([0, 1, 1]),
+                              title="t")
+    assert fig.axes[0].get_title() == "t"
+    assert [t.get_text() for t in fig.axes[0].texts] == ["a", "b", "␣"]

@@ -1,0 +1,1 @@
+"""Tests of course_utils.transfer (they mirror its modules)."""
