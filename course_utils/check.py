@@ -265,12 +265,3 @@ def fair_minimum(reference: float, n: int, standard_errors: float = 3.0) -> floa
     return float(reference - standard_errors * np.sqrt(reference * (1.0 - reference) / n))
 
 
-def print_results(**figures: Any) -> None:
-    """Print a notebook's headline figures, one ``name = value`` line each.
-
-    Floats are printed with 4 significant decimals, other values with ``str``.
-    """
-    for name, value in figures.items():
-        if isinstance(value, (float, np.floating)):
-            value = f"{float(value):.4f}" if abs(value) < 1e4 else f"{float(value):.6g}"
-        print(f"{name} = {value}")

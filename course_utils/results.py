@@ -13,6 +13,9 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 RESULT_LINE = re.compile(r"^\s*([A-Za-z_]\w*) = (\S+)\s*$")
 
@@ -42,6 +45,17 @@ TARGETS: dict[str, list[tuple[str, str, float]]] = {
         ("modern_lenet_test_error_percent", "", 0), ("permuted_mlp_test_accuracy", "", 0),
         ("mlp_test_accuracy", "", 0), ("lenet5_epoch_seconds", "", 0)],
 }
+
+
+def print_results(**figures: Any) -> None:
+    """Print a notebook's headline figures, one ``name = value`` line each.
+
+    Floats are printed with 4 significant decimals, other values with ``str``.
+    """
+    for name, value in figures.items():
+        if isinstance(value, (float, np.floating)):
+            value = f"{float(value):.4f}" if abs(value) < 1e4 else f"{float(value):.6g}"
+        print(f"{name} = {value}")
 
 
 def stored_results(path: str | Path) -> dict[str, str]:

@@ -50,7 +50,7 @@ def test_cli_rejects_unknown_command():
 
 NOTEBOOK_CELLS = [
     """import numpy as np
-from course_utils.check import print_results
+from course_utils.results import print_results
 from course_utils.config import import_keras, mode_banner
 from course_utils.model_cache import cached_call
 from course_utils.training import fit

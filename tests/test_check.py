@@ -10,9 +10,9 @@ from course_utils.check import (
     check_shape,
     check_that,
     check_unchanged,
-    print_results,
     rel_error,
 )
+from course_utils.results import print_results
 
 
 def test_rel_error():

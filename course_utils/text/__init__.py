@@ -1,6 +1,6 @@
 """Notebook 4, recurrent networks on "Les Fleurs du mal".
 
-``ngram`` (encoding, bits per character, n-gram baselines), ``charlm`` (character
+``encoding`` (characters as ids, bits per character), ``ngram`` (n-gram baselines), ``charlm`` (character
 language models: windows, tables, embeddings), ``sampling`` (temperature sampling and
 the text generator), ``reference`` and ``model_checks`` and ``exercises`` (the
 exercises' references and checkers).

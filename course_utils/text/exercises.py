@@ -20,8 +20,8 @@ import numpy as np
 
 from course_utils.check import as_number_array, check_close, check_shape, check_that, check_unchanged, matches
 from course_utils.text import reference as ref
+from course_utils.text.encoding import bits_per_char, encode_text
 from course_utils.text.model_checks import check_lstm, check_simple_rnn
-from course_utils.text.ngram import bits_per_char, encode_text
 
 __all__ = ["check_embedding", "check_lstm", "check_mixture", "check_next_probs", "check_ngram_orders",
            "check_simple_rnn", "check_text", "check_windows"]

@@ -39,25 +39,6 @@ import numpy as np
 SMOOTHINGS = ("add-one", "witten-bell", "kneser-ney")
 
 
-def encode_text(text: str, vocab: list[str] | str) -> np.ndarray:
-    """Character ids of ``text`` in ``vocab``.
-
-    Returns
-    -------
-    ids : ndarray of int64, shape (len(text),)
-
-    Raises
-    ------
-    ValueError
-        A character of ``text`` is not in ``vocab``.
-    """
-    index = {c: i for i, c in enumerate(vocab)}
-    missing = sorted(set(text) - set(index))
-    if missing:
-        raise ValueError(f"encode_text: characters not in the vocabulary: {missing!r}")
-    return np.fromiter((index[c] for c in text), dtype=np.int64, count=len(text))
-
-
 def kgram_codes(ids: np.ndarray, k: int, vocab_size: int) -> np.ndarray:
     """Integer code of every k-gram of ``ids`` (``len(ids) - k + 1`` of them, oldest first).
 
@@ -105,22 +86,6 @@ def kn_discounts(counts: np.ndarray, modified: bool = True) -> np.ndarray:
         d = r - (r + 1) * Y * n[r] / n[r - 1] if n[r - 1] > 0 else Y
         out.append(float(np.clip(d, 0.0, r)))
     return np.array(out)
-
-
-def bits_per_char(probs: np.ndarray, targets: np.ndarray) -> float:
-    """Mean of ``-log2 probs[i, targets[i]]``: the cross-entropy in bits per character.
-
-    Parameters
-    ----------
-    probs : ndarray of shape (N, V)
-        Each row a next-character distribution.
-    targets : ndarray of int, shape (N,)
-    """
-    probs, targets = np.asarray(probs), np.asarray(targets)
-    if probs.ndim != 2 or probs.shape[0] != targets.shape[0]:
-        raise ValueError(f"bits_per_char: probs {probs.shape} and targets {targets.shape} disagree")
-    p = probs[np.arange(len(targets)), targets].astype(np.float64)
-    return float(-np.mean(np.log2(np.maximum(p, 1e-300))))
 
 
 @dataclass

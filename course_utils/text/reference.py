@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from course_utils.config import import_keras, seed_everything
-from course_utils.text.ngram import NGramLM, bits_per_char, encode_text, mixture
+from course_utils.text.encoding import bits_per_char, encode_text
+from course_utils.text.ngram import NGramLM, mixture
 
 
 # --- Exercise 1a --------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from course_utils.check import CheckError
 from course_utils.config import import_keras
 from course_utils.text import exercises as rx
 from course_utils.text import reference as ref
-from course_utils.text.ngram import bits_per_char, encode_text, mixture
+from course_utils.text.encoding import bits_per_char, encode_text
+from course_utils.text.ngram import mixture
 
 RAW = ("Les Fleurs du Mal\n\n   AU LECTEUR  \nLa sottise, l'erreur, le péché, la lésine,\n\n"
        "Occupent nos esprits et travaillent nos corps,\n  \nEt nous alimentons nos aimables remords\n")

@@ -7,14 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from course_utils.text.ngram import (
-    NGramLM,
-    bits_per_char,
-    encode_text,
-    kgram_codes,
-    kn_discounts,
-    mixture,
-)
+from course_utils.text.encoding import bits_per_char, encode_text
+from course_utils.text.ngram import NGramLM, kgram_codes, kn_discounts, mixture
 
 VOCAB = "abcd"
 
