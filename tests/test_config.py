@@ -1,4 +1,6 @@
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,18 @@ def test_setup_shows_keras_once_imported(capsys):
 def test_setup_rejects_a_bad_seed():
     with pytest.raises(ValueError, match="seed=-3"):
         config.setup(seed=-3)
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+OTHER_SEEDING = re.compile(r"np\.random\.seed\(|\brandom\.seed\(|set_random_seed\(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_sets_up_and_seeds_one_way(path):
+    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    sources = ["".join(c["source"]) for c in cells]
+    calls = [i for i, s in enumerate(sources) if re.search(r"^notebook = setup\(seed=\d+\)", s, re.M)]
+    assert calls == [0], "the first code cell calls `notebook = setup(seed=...)`, and no other cell"
+    for s in sources:
+        assert not OTHER_SEEDING.search(s), f"seed with seed_everything (or setup), not: {s[:200]}"
+        assert "NOTEBOOK_START" not in s and "notebook_start" not in s, "time with notebook.wall_time()"
