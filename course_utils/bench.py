@@ -148,13 +148,14 @@ def backprop(epochs: int = 5, subset: int | None = None,
     """
     from course_utils.config import keras_backend
     from course_utils.data import load_mnist
+    from course_utils.mnist import prepare
 
     if epochs < 1:
         raise ValueError(f"backprop: epochs={epochs} must be >= 1")
     (x_train, y_train), _ = load_mnist()
     if subset is not None:
         x_train, y_train = x_train[:subset], y_train[:subset]
-    X = (x_train.reshape(len(x_train), -1) / np.float32(255)).astype(np.float32)
+    X = prepare(x_train)
     Y = numpy_mlp.one_hot(y_train)
     print(f"MLP 784-100-10 sigmoid, SGD eta=1.0, batch 100, {len(X)} images, float32;\n"
           f"median of {epochs} epoch(s) after 1 warm-up")

@@ -1,4 +1,4 @@
-"""Run mode (``COURSE_FAST``), seeding and the Keras backend.
+"""Run mode (``COURSE_FAST``), seeding, the Keras backend and each notebook's set-up call.
 
 ``COURSE_FAST=1`` asks every notebook for a small run (a data subset, few
 epochs) for CI; unset, ``0`` or empty means the real run students and
@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -72,15 +74,97 @@ def mode_banner() -> str:
 
 
 def seed_everything(seed: int = 0) -> None:
-    """Seed Python's, numpy's and (if already imported) Keras's generators."""
+    """Seed Python's, numpy's and (if already imported) Keras's generators.
+
+    The one seeding call of the course: notebooks and scripts call this, never
+    ``np.random.seed`` or ``keras.utils.set_random_seed`` directly.
+
+    Raises
+    ------
+    ValueError
+        ``seed`` is not an integer in [0, 2**32 - 1] (numpy's range).
+    """
+    import numbers
     import sys
 
     import numpy as np
 
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed_everything: seed={seed!r} must be an integer in [0, 2**32 - 1]")
+    seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)
     if "keras" in sys.modules:
         sys.modules["keras"].utils.set_random_seed(seed)
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """What :func:`setup` started: the notebook's seed and clock.
+
+    Attributes
+    ----------
+    seed : int
+    started : float
+        ``time.perf_counter()`` when the set-up ran.
+    """
+
+    seed: int
+    started: float
+
+    def seconds(self) -> float:
+        """Seconds since the set-up call."""
+        return time.perf_counter() - self.started
+
+    def wall_time(self) -> str:
+        """The notebook's closing line, e.g. ``notebook wall time: 412 s``."""
+        return f"notebook wall time: {self.seconds():.0f} s"
+
+
+def versions() -> str:
+    """One line: Python's and numpy's versions, and Keras's with its backend once imported."""
+    import platform
+    import sys
+
+    import numpy as np
+
+    line = f"Python {platform.python_version()}, numpy {np.__version__}"
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        line += f", Keras {keras.__version__} on the {keras.backend.backend()} backend"
+    return line
+
+
+def setup(seed: int = 0) -> NotebookRun:
+    """The first call of every notebook: banner, versions, seed, clock.
+
+    Prints :func:`mode_banner` and :func:`versions`, seeds every generator with
+    :func:`seed_everything`, and starts the clock that the notebook's last cell
+    reads (``print(notebook.wall_time())``). Call it after ``import_keras()``
+    when the notebook uses Keras: Keras is then seeded and its version shown,
+    TensorFlow's retracing warnings are muted, and the backend runs its first
+    operation here, so that any start-up message it prints lands in this cell.
+
+    Returns
+    -------
+    notebook : NotebookRun
+
+    Raises
+    ------
+    ValueError
+        Bad ``seed`` (see :func:`seed_everything`) or ``COURSE_FAST`` value.
+    """
+    import logging
+    import sys
+
+    print(mode_banner())
+    print(versions())
+    seed_everything(seed)
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)
+        keras.ops.convert_to_numpy(keras.ops.ones(1))
+    return NotebookRun(seed=int(seed), started=time.perf_counter())
 
 
 def keras_backend() -> str:

@@ -1,4 +1,6 @@
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,56 @@ def test_env_flag_reads_yes_no_and_names_a_bad_value(monkeypatch):
     monkeypatch.setenv("COURSE_SOMETHING", "2")
     with pytest.raises(ValueError, match="COURSE_SOMETHING='2'"):
         env_flag("COURSE_SOMETHING", default=False)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, True, "0"])
+def test_seed_everything_names_a_bad_seed(seed):
+    with pytest.raises(ValueError, match=f"seed={seed!r}"):
+        config.seed_everything(seed)
+
+
+def test_setup_prints_banner_and_versions_seeds_and_starts_the_clock(monkeypatch, capsys):
+    import numpy as np
+
+    monkeypatch.setenv("COURSE_FAST", "1")
+    notebook = config.setup(seed=5)
+    first = np.random.rand(2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == config.mode_banner() and lines[0].startswith("COURSE_FAST=1")
+    assert lines[1].startswith("Python 3.") and f"numpy {np.__version__}" in lines[1]
+    config.seed_everything(5)
+    assert (np.random.rand(2) == first).all()
+    assert notebook.seed == 5 and 0 <= notebook.seconds() <= notebook.seconds()
+    assert notebook.wall_time().startswith("notebook wall time: ")
+    assert notebook.wall_time().endswith(" s")
+
+
+def test_setup_shows_keras_once_imported(capsys):
+    import logging
+
+    keras = config.import_keras()
+    logging.getLogger("tensorflow").setLevel(logging.WARNING)
+    config.setup(seed=0)
+    versions = capsys.readouterr().out.splitlines()[1]
+    assert f"Keras {keras.__version__} on the {keras.backend.backend()} backend" in versions
+    assert logging.getLogger("tensorflow").level == logging.ERROR
+
+
+def test_setup_rejects_a_bad_seed():
+    with pytest.raises(ValueError, match="seed=-3"):
+        config.setup(seed=-3)
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+OTHER_SEEDING = re.compile(r"np\.random\.seed\(|\brandom\.seed\(|set_random_seed\(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_sets_up_and_seeds_one_way(path):
+    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    sources = ["".join(c["source"]) for c in cells]
+    calls = [i for i, s in enumerate(sources) if re.search(r"^notebook = setup\(seed=\d+\)", s, re.M)]
+    assert calls == [0], "the first code cell calls `notebook = setup(seed=...)`, and no other cell"
+    for s in sources:
+        assert not OTHER_SEEDING.search(s), f"seed with seed_everything (or setup), not: {s[:200]}"
+        assert "NOTEBOOK_START" not in s and "notebook_start" not in s, "time with notebook.wall_time()"

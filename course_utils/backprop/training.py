@@ -209,10 +209,10 @@ def seed_spread(seeds: list[int], *, mlp_epochs: int) -> dict[str, list[float]]:
     images. Each seed draws the initial weights (MLP) and the data order.
     """
     from course_utils.data import load_mnist
+    from course_utils.mnist import prepare
 
     (x_train, y_train), (x_test, y_test) = load_mnist()
-    X = (x_train.reshape(len(x_train), -1) / np.float32(255)).astype(np.float32)
-    Xt = (x_test.reshape(len(x_test), -1) / np.float32(255)).astype(np.float32)
+    X, Xt = prepare(x_train), prepare(x_test)
     Y = ref.one_hot(y_train)
     out: dict[str, list[float]] = {"check_lr": [], "check_mlp": [], "final_lr": [], "final_mlp": []}
     for seed in seeds:

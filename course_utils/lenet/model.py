@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.config import import_keras
+from course_utils.config import import_keras, seed_everything
+from course_utils.mnist import prepare
 
 keras = import_keras()
 ops = keras.ops
@@ -70,6 +71,9 @@ def digit_bitmaps() -> np.ndarray:
 def to_lenet_input(images: np.ndarray) -> np.ndarray:
     """MNIST digits as LeNet-5 reads them: 32x32, background -0.1, ink 1.175.
 
+    ``course_utils.mnist.prepare(images, layout="lenet")``, under the name the
+    notebook uses.
+
     Parameters
     ----------
     images : ndarray of shape (n, 28, 28), uint8 in [0, 255]
@@ -80,11 +84,7 @@ def to_lenet_input(images: np.ndarray) -> np.ndarray:
         Padded with 2 background pixels on each side, then linearly mapped so
         that 0 becomes -0.1 and 255 becomes 1.175 (mean about 0, variance about 1).
     """
-    images = np.asarray(images)
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise ValueError(f"to_lenet_input: expected (n, 28, 28) images, got shape {images.shape}")
-    x = images.astype(np.float32) / 255.0 * 1.275 - 0.1
-    return np.pad(x, ((0, 0), (2, 2), (2, 2)), constant_values=-0.1)[..., None]
+    return prepare(images, layout="lenet")
 
 
 @serializable
@@ -272,7 +272,7 @@ def build_lenet5(output: str = "softmax", subsampling: type | None = None,
     if output not in ("softmax", "rbf"):
         raise ValueError(f"build_lenet5: output={output!r}, use 'softmax' or 'rbf'")
     if seed is not None:
-        keras.utils.set_random_seed(seed)
+        seed_everything(seed)
     subsampling = subsampling or Subsampling
     sparse_conv = sparse_conv or SparseConv2D
     init = "lecun_uniform"

@@ -187,9 +187,10 @@ def main() -> None:
     mode's ``embed_x``): the t-SNE, the PCA, and a t-SNE of as many other images.
     """
     from course_utils.data import load_mnist
+    from course_utils.mnist import prepare
 
     (_, _), (x_test, _) = load_mnist()
-    flat = x_test.reshape(len(x_test), -1).astype("float32") / 255
+    flat = prepare(x_test)
     for start, n in [(500 * i, 500) for i in range(5)] + [(0, 2500)]:
         x, other = flat[start:start + n], flat[-start - n:len(flat) - start]
         print(f"test images {start}-{start + n - 1}: trustworthiness (5 neighbours, first 300 points) "

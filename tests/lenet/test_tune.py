@@ -29,13 +29,6 @@ def test_compile_recipe_sets_the_whole_run_schedule():
         lenet_tune.compile_recipe(build_lenet5(), optimizer="sgd", lr=0.01, batch=0, epochs=1, n_train=10)
 
 
-def test_split_indices_match_the_validation_split():
-    tr, va = lenet_tune.split_indices(60, n_train=50)
-    assert len(tr) == 50 and len(va) == 10 and sorted([*tr, *va]) == list(range(60))
-    with pytest.raises(ValueError, match="n_train=60"):
-        lenet_tune.split_indices(60, n_train=60)
-
-
 def test_validation_split_is_a_disjoint_partition(monkeypatch):
     images = np.arange(60, dtype=np.uint8)[:, None, None] * np.ones((1, 28, 28), np.uint8)
     labels = np.arange(60) % 10
