@@ -63,9 +63,9 @@ def test_a_figure_left_alone_fails_the_check():   # the check can fail
     lambda: manifold.plot_separability(np.random.default_rng(0).normal(size=(200, 2)),
                                        np.arange(200) % 10, title="separability").figure,
     lambda: schedules.plot_schedules().figure,
-    lambda: schedules.plot_decision_boundary(lambda p: (p[:, 0] > 0).astype(int),
-                                             np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]]),
-                                             np.array([0, 1, 0]), title="xor", resolution=20).figure,
+    lambda: plots.plot_decision_boundary(lambda p: (p[:, 0] > 0).astype(int),
+                                         np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]]),
+                                         np.array([0, 1, 0]), title="xor", resolution=20).figure,
     lambda: transfer.plot_budget_curves({"logistic": {1: [0.5, 0.6], 10: [0.8, 0.85]}},
                                         title="budget").figure,
     lambda: convnet_demos.confusion_figure(np.arange(100).reshape(10, 10) * 37, "confusion"),
@@ -75,3 +75,18 @@ def test_a_figure_left_alone_fails_the_check():   # the check can fail
         "plot_decision_boundary", "plot_budget_curves", "confusion_figure", "plot_char_embedding"])
 def test_every_shared_figure_is_legible_on_a_slide(make):
     assert_legible(make())
+
+
+def test_plot_decision_boundary_titles_legend_and_errors():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ax = plots.plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t")
+    assert ax.get_title() == "t" and ax.get_xlabel() == "x_1" and ax.get_legend() is None
+    ax = plots.plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t",
+                                      class_names=["XOR = 0", "XOR = 1"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["XOR = 0", "XOR = 1"]
+    with pytest.raises(ValueError, match="1 class_names for 2 classes"):
+        plots.plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t",
+                                     class_names=["one"])
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        plots.plot_decision_boundary(lambda P: P, np.zeros((3, 3)), np.zeros(3), title="t")

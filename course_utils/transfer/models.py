@@ -8,8 +8,9 @@ sigmoid outputs with binary cross-entropy, average precision) stays in the
 notebook. This module holds what it needs around that:
 
 * the two small networks shared by every experiment, :func:`build_mlp` and
-  :func:`build_convnet` (notebook 2's models, with a choice of activation, and
-  optional batch normalisation and dropout);
+  :func:`build_convnet` (notebook 3's models: the architectures of notebook 2's
+  networks, with one activation for every hidden layer, layers named ``features``
+  and ``classifier``, and optional batch normalisation and dropout);
 * data helpers: :func:`select_classes` (a task made of some classes),
   :func:`sample_per_class` (a balanced, seeded label budget);
 * :func:`fit_best`, which trains for a number of steps and keeps the weights
@@ -113,8 +114,10 @@ def sample_per_class(y: np.ndarray, per_class: int, *, seed: int,
 def build_mlp(n_outputs: int = 10, *, activation: str = "relu", hidden: int = 100,
               head: str = "softmax", input_shape: tuple[int, ...] = (28, 28, 1), name: str = "mlp",
               dropout: float = 0.0) -> keras.Model:
-    """Notebook 2's MLP: Flatten, Dense(hidden, activation) named ``features``, Dense head.
+    """Notebook 3's MLP: Flatten, Dense(hidden, activation) named ``features``, Dense head.
 
+    Notebook 2's 784-100-10 architecture, taking 28x28x1 images, with the activation a
+    parameter (notebook 2's MLP is sigmoid, its layers named ``hidden`` and ``output``).
     With the defaults it has 79,510 parameters.
 
     Parameters
@@ -148,7 +151,10 @@ def _check_dropout(dropout: float) -> None:
 def build_convnet(n_outputs: int = 10, *, activation: str = "relu", hidden: int = 100,
                   head: str = "softmax", input_shape: tuple[int, ...] = (28, 28, 1),
                   name: str = "convnet", batch_norm: bool = False, dropout: float = 0.0) -> keras.Model:
-    """Notebook 2's ConvNet, every hidden activation set to ``activation``.
+    """Notebook 3's ConvNet: notebook 2's architecture, every hidden activation ``activation``.
+
+    Notebook 2's ConvNet mixes ReLU convolutions and a sigmoid dense layer; here
+    all three hidden layers share one activation, and the layers are renamed.
 
     Conv2D(16, 5x5) -> MaxPool(2) -> Conv2D(32, 5x5) -> MaxPool(2) -> Flatten ->
     Dense(hidden) named ``features`` -> Dense(n_outputs, head) named ``classifier``.
