@@ -1,10 +1,12 @@
-"""Pooling reference, shifts, figures and ipywidgets explorers for notebook 5 (ConvNets).
+"""Pooling reference, figures and ipywidgets explorers for notebook 5 (ConvNets).
 
 Reference computations (tested against brute force in ``tests/test_lenet.py``)::
 
     pool2d(x, size=2, stride=2, kind="max")     # max / avg / l2 pooling of one map
     pool_across_maps(maps, group=2)              # L2 pooling over groups of feature maps
-    shift(image, dx=2)                           # translate, filling with the background
+    shift_change(a, b)                           # how much a map changes under a shift
+
+Shifts by whole pixels are ``scipy.ndimage.shift(image, (dy, dx), order=0, cval=fill)``.
 
 their figures (:func:`pooling_figure`, :func:`convolution_figure`, :func:`distortion_figure`)
 and three explorers over them (:mod:`course_utils.explorers`): :func:`pooling_explorer`,
@@ -87,19 +89,6 @@ def pool_across_maps(maps: np.ndarray, group: int) -> np.ndarray:
     return np.sqrt((maps.reshape(h, w, k // group, group) ** 2).sum(axis=3))
 
 
-def shift(image: np.ndarray, dx: int = 0, dy: int = 0, fill: float = 0.0) -> np.ndarray:
-    """Translate a 2-D image by whole pixels (right by ``dx``, down by ``dy``), filling with ``fill``."""
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(f"shift: expected a 2-D image, got shape {image.shape}")
-    h, w = image.shape
-    out = np.full_like(image, fill)
-    if abs(dx) < w and abs(dy) < h:
-        out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-            image[max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
-    return out
-
-
 def shift_change(a: np.ndarray, b: np.ndarray, background: float = 0.0) -> tuple[float, float]:
     """How much a map changes when its input is shifted: the measure of notebook 5.
 
@@ -149,10 +138,13 @@ def pooling_figure(image: np.ndarray, dx: int = 1, dy: int = 0, size: int = 2, k
     fig : matplotlib Figure
     """
     import matplotlib.pyplot as plt
+    from scipy import ndimage
 
     image = np.asarray(image, dtype=float)
+    if image.ndim != 2:
+        raise ValueError(f"pooling_figure: expected a 2-D image, got shape {image.shape}")
     background = float(image.min())
-    moved = shift(image, dx, dy, fill=background)
+    moved = ndimage.shift(image, (dy, dx), order=0, cval=background)
     a, b = pool2d(image, size, kind=kind), pool2d(moved, size, kind=kind)
     pooled_background = float(pool2d(np.full((size, size), background), size, kind=kind)[0, 0])
     changed_in, distance_in = shift_change(image, moved, background)
@@ -321,21 +313,42 @@ def distortion_explorer(images: np.ndarray) -> Explorer:
 
 
 def confusion_figure(cm: np.ndarray, title: str, labels: Sequence[str] | None = None) -> Figure:
-    """A confusion matrix (rows: true class, columns: predicted), counts written in the cells."""
+    """A confusion matrix (rows: true class, columns: predicted), counts written in the cells.
+
+    scikit-learn's ``ConfusionMatrixDisplay``, with the errors coloured (the diagonal is
+    left white and its counts grey, so that a few errors are not drowned by the correct
+    counts) and every text legible on a slide.
+
+    Parameters
+    ----------
+    cm : ndarray of shape (k, k)
+        E.g. ``sklearn.metrics.confusion_matrix(y_true, y_pred)``.
+    title : str
+    labels : sequence of k str, optional
+        Class names (default ``"0"`` ... ``"k-1"``).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
     import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
 
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"confusion_figure: expected a square matrix, got shape {cm.shape}")
     labels = list(labels) if labels is not None else [str(i) for i in range(len(cm))]
+    if len(labels) != len(cm):
+        raise ValueError(f"confusion_figure: {len(labels)} labels for a {cm.shape} matrix")
     fig, ax = plt.subplots(figsize=(5.6, 4.4))   # fits a 720-pixel slide with a line of text
+    shown = ConfusionMatrixDisplay(cm, display_labels=labels).plot(
+        ax=ax, cmap="Reds", colorbar=False, text_kw={"fontsize": MIN_FONT})
     off = cm - np.diag(np.diag(cm))
-    ax.imshow(off, cmap="Reds")
-    for (r, c), v in np.ndenumerate(cm):
-        ax.text(c, r, str(v), ha="center", va="center", fontsize=MIN_FONT,
-                color="gray" if r == c else "black")
-    ax.set(title=title, xlabel="predicted class", ylabel="true class",
-           xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels)
+    shown.im_.set_data(off)                       # colour the errors only
+    shown.im_.set_clim(off.min(), off.max())
+    for (r, c), text in np.ndenumerate(shown.text_):
+        text.set_color("gray" if r == c else "black")
+    ax.set(title=title, xlabel="predicted class", ylabel="true class")
     legible(fig)
     fig.tight_layout()
     return fig
