@@ -1,8 +1,8 @@
 """Notebook 1's reference training loops (exercises 1d and 2c), numpy only.
 
 The notebook uses them while a student has not written their own loop
-(:mod:`course_utils.exercises`), and the checkers of
-:mod:`course_utils.backprop.exercises` hold the students' loops against them.
+(:mod:`course_utils.exercises`), and the checkers of :mod:`course_utils.backprop.exercises`
+and :mod:`course_utils.backprop.mlp_exercises` hold the students' loops against them.
 """
 
 from __future__ import annotations
