@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.results import TARGETS, compare, stored_results
+from course_utils.results import TARGET_SOURCES, TARGETS, compare, stored_results
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 BY_NAME = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -97,3 +97,8 @@ def test_results_script_reads_every_notebook_by_default(capsys):
     out = capsys.readouterr().out
     assert all(f"# {path.name}" in out for path in NOTEBOOKS if path.stem in TARGETS)
     assert "lenet5_test_error_percent = " in out
+    # Each target is printed beside the measured value, with where it comes from.
+    line = next(x for x in out.splitlines() if "lenet5_distorted_test_error_percent = " in x)
+    assert "target <= 0.7 (the course's; the paper's LeNet-5 with distortions: 0.8" in line
+    assert re.search(r"= [\d.]+  (ok|MISSED)  target", line), line
+    assert all(name in {n for rows in TARGETS.values() for n, _, _ in rows} for name in TARGET_SOURCES)
