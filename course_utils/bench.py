@@ -48,8 +48,8 @@ def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
 
     Parameters
     ----------
-    X : float32 ndarray (N, 784)
-    Y : float32 ndarray (N, 10), one-hot
+    X : ndarray of shape (N, 784), dtype float32
+    Y : ndarray of shape (N, 10), dtype float32, one-hot
     epochs : int
         Timed epochs.
     threads : int, optional

@@ -206,8 +206,8 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     Parameters
     ----------
     predict : callable mapping points (M, 2) to class probabilities (M, K) or labels (M,)
-    X : ndarray (N, 2)
-    y : int ndarray (N,)
+    X : ndarray of shape (N, 2)
+    y : ndarray of shape (N,), dtype int
     title : str
     class_names : sequence of str, optional
         One legend entry per class, in the colours of the points and regions.

@@ -116,7 +116,7 @@ def points_in_hull(hull: Any, points: Any, tol: float = 1e-9) -> np.ndarray:
 
     Returns
     -------
-    inside : ndarray of bool, shape (m,)
+    inside : ndarray of shape (m,), dtype bool
     """
     points = np.atleast_2d(np.asarray(points, dtype=np.float64))
     normals, offsets = hull.equations[:, :-1], hull.equations[:, -1]

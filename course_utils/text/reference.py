@@ -31,7 +31,7 @@ def text_vocab_ids(raw: str) -> tuple[str, list[str], np.ndarray]:
     -------
     text : str
     vocab : list of str, sorted, no duplicates
-    ids : ndarray of int, shape (len(text),)
+    ids : ndarray of shape (len(text),), dtype int
     """
     text = clean_text(raw)
     vocab = sorted(set(text))
@@ -150,7 +150,7 @@ def embedding_clusters(model: Any, n_clusters: int = 6) -> tuple[np.ndarray, np.
     Returns
     -------
     E, E_unit : ndarray of shape (V, d)
-    clusters : ndarray of int, shape (V,)
+    clusters : ndarray of shape (V,), dtype int
         ``KMeans(n_clusters, n_init=10, random_state=0)`` labels.
     """
     from sklearn.cluster import KMeans

@@ -31,7 +31,7 @@ def select_classes(x: np.ndarray, y: np.ndarray, classes: Any) -> tuple[np.ndarr
     Returns
     -------
     x_sub : ndarray of shape (m, ...)
-    y_sub : ndarray of shape (m,), int64
+    y_sub : ndarray of shape (m,), dtype int64
     """
     x, y = np.asarray(x), np.asarray(y)
     classes = [int(c) for c in classes]
@@ -58,12 +58,12 @@ def sample_per_class(y: np.ndarray, per_class: int, *, seed: int,
         The label budget per class.
     seed : int
         Same seed, same draw.
-    exclude : ndarray of int, optional
+    exclude : ndarray of shape (m,), dtype int, optional
         Indices never drawn (e.g. a validation split).
 
     Returns
     -------
-    idx : ndarray of shape (n_classes * per_class,), int64, shuffled
+    idx : ndarray of shape (n_classes * per_class,), dtype int64, shuffled
 
     Raises
     ------

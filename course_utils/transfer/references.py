@@ -42,8 +42,8 @@ def race_data(separable: bool, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
     Returns
     -------
-    x : ndarray of shape (300, 8), float32
-    y : ndarray of shape (300,), int64
+    x : ndarray of shape (300, 8), dtype float32
+    y : ndarray of shape (300,), dtype int64
     """
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 3, RACE_N)
