@@ -9,9 +9,13 @@ matplotlib is imported inside each function, so importing this module is cheap.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 #: Widest figure (inches) a helper draws: it fills a 1280-pixel slide.
 MAX_WIDTH = 13.0
@@ -20,7 +24,8 @@ MIN_FONT = 11.0
 TITLE_FONT = 13.0
 
 
-def legible(target: Any, min_size: float = MIN_FONT, title_size: float = TITLE_FONT) -> Any:
+def legible(target: Figure | Axes, min_size: float = MIN_FONT,
+            title_size: float = TITLE_FONT) -> Figure | Axes:
     """Raise every text of a figure (or of one axes) to at least ``min_size`` points.
 
     Tick labels (also those drawn later), axis labels, legends, texts and
@@ -64,7 +69,7 @@ def slide_width(width: float) -> float:
 
 
 def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols: int = 10,
-               title: str = "", cmap: str = "gray", size: float = 0.9) -> Any:
+               title: str = "", cmap: str = "gray", size: float = 0.9) -> Figure:
     """Show images in a grid, each with its label above it.
 
     Parameters
@@ -113,7 +118,7 @@ def image_grid(images: np.ndarray, labels: Sequence[Any] | None = None, *, ncols
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: str = "epoch",
-                ylabel: str = "", ax: Any = None, logy: bool = False, start: int = 1) -> Any:
+                ylabel: str = "", ax: Axes | None = None, logy: bool = False, start: int = 1) -> Axes:
     """Plot several named curves on one axes (train vs test, one run vs another).
 
     Parameters
@@ -149,7 +154,7 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: st
 def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
                  metrics: Sequence[str] = ("loss", "accuracy"),
                  scale: Mapping[str, float] | None = None, ylabels: Mapping[str, str] | None = None,
-                 mark_best: str | None = None) -> Any:
+                 mark_best: str | None = None) -> Figure:
     """Train and validation curves of a Keras ``History.history`` dict, one panel per metric.
 
     Parameters
@@ -200,7 +205,7 @@ def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
 
 def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *,
                            title: str, ax=None, resolution: int = 200, margin: float = 0.5,
-                           class_names: Sequence[str] | None = None) -> Any:
+                           class_names: Sequence[str] | None = None) -> Axes:
     """Colour the plane by a 2-D classifier's prediction and draw the labelled points on top.
 
     Parameters
