@@ -148,3 +148,20 @@ def test_stop_at_names_a_missing_metric():
     with pytest.raises(KeyError, match="'accuracy' not in the logs"):
         model.fit(np.zeros((8, 3), "float32"), np.zeros(8, int), epochs=1, verbose=0,
                   callbacks=[training.stop_at("accuracy", 0.5)])
+
+
+def test_error_tracker_logs_percent_error():
+    import keras
+
+    model = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, kernel_initializer="zeros")])
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.zeros((20, 32, 32, 1), "float32")
+    y = np.array([0] * 5 + [3] * 15)
+    logs = {}
+    tracker = training.error_tracker(x, y)
+    tracker.set_model(model)
+    tracker.on_epoch_end(0, logs)
+    assert logs["test_error"] == 75.0   # all-zero logits: argmax is class 0
+    with pytest.raises(ValueError, match="20 inputs but 3 labels"):
+        training.error_tracker(x, y[:3])
