@@ -154,17 +154,20 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: st
 def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
                  metrics: Sequence[str] = ("loss", "accuracy"),
                  scale: Mapping[str, float] | None = None, ylabels: Mapping[str, str] | None = None,
-                 mark_best: str | None = None) -> Figure:
-    """Train and validation curves of a Keras ``History.history`` dict, one panel per metric.
+                 mark_best: str | None = None, keys: tuple[str, str] = ("{}", "val_{}"),
+                 labels: tuple[str, str] = ("train", "validation"),
+                 titles: Mapping[str, str] | None = None, logy: Sequence[str] = ()) -> Figure:
+    """Train and validation curves of a training history, one panel per metric.
 
     Parameters
     ----------
-    history : mapping from metric name to per-epoch values
-        ``"loss"``, ``"val_loss"``, ``"accuracy"``...
+    history : mapping from key to per-epoch values
+        A Keras ``History.history`` dict (``"loss"``, ``"val_loss"``, ``"accuracy"``...),
+        or any dict whose keys ``keys`` spells.
     title : str
         Figure title.
     metrics : sequence of str
-        Panels to draw, among the keys of ``history`` (missing ones are skipped).
+        Panels to draw, among the metrics of ``history`` (missing ones are skipped).
     scale : mapping from metric to float, optional
         Multiply a metric's values before plotting (e.g. ``{"loss": 1 / np.log(2)}``:
         nats to bits).
@@ -172,6 +175,15 @@ def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
         y-axis label of a panel (the metric's name by default).
     mark_best : str, optional
         A metric whose lowest validation value is marked by a dotted vertical line.
+    keys : (str, str), default=("{}", "val_{}")
+        The keys of a metric's train and validation values, ``{}`` standing for the metric:
+        ``("train_{}", "eval_{}")`` for notebook 1's numpy loops.
+    labels : (str, str), default=("train", "validation")
+        Legend labels of the train and validation curves.
+    titles : mapping from metric to str, optional
+        Title of a panel (the metric's name by default).
+    logy : sequence of str
+        Metrics drawn on a log scale.
 
     Returns
     -------
@@ -179,22 +191,25 @@ def plot_history(history: Mapping[str, Sequence[float]], *, title: str,
     """
     import matplotlib.pyplot as plt
 
-    scale, ylabels = scale or {}, ylabels or {}
-    metrics = [m for m in metrics if m in history]
+    scale, ylabels, titles = scale or {}, ylabels or {}, titles or {}
+    train_key, val_key = keys
+    metrics = [m for m in metrics if train_key.format(m) in history]
     if not metrics:
         raise ValueError(f"plot_history: none of the metrics in {sorted(history)}")
-    if mark_best is not None and f"val_{mark_best}" not in history:
-        raise ValueError(f"plot_history: mark_best={mark_best!r} but history has no 'val_{mark_best}'")
+    if mark_best is not None and val_key.format(mark_best) not in history:
+        raise ValueError(f"plot_history: mark_best={mark_best!r} but history has no "
+                         f"{val_key.format(mark_best)!r}")
     fig, axes = plt.subplots(1, len(metrics), figsize=(slide_width(5.5 * len(metrics)), 3.6),
                              squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
         factor = scale.get(metric, 1.0)
-        curves = {"train": factor * np.asarray(history[metric], dtype=float)}
-        if f"val_{metric}" in history:
-            curves["validation"] = factor * np.asarray(history[f"val_{metric}"], dtype=float)
-        plot_curves(curves, title=metric, ylabel=ylabels.get(metric, metric), ax=ax)
+        curves = {labels[0]: factor * np.asarray(history[train_key.format(metric)], dtype=float)}
+        if val_key.format(metric) in history:
+            curves[labels[1]] = factor * np.asarray(history[val_key.format(metric)], dtype=float)
+        plot_curves(curves, title=titles.get(metric, metric), ylabel=ylabels.get(metric, metric), ax=ax,
+                    logy=metric in logy)
         if metric == mark_best:
-            ax.axvline(int(np.argmin(history[f"val_{metric}"])) + 1, color="gray", ls=":",
+            ax.axvline(int(np.argmin(history[val_key.format(metric)])) + 1, color="gray", ls=":",
                        label="best validation epoch")
             ax.legend()
     fig.suptitle(title)

@@ -117,3 +117,19 @@ def test_plot_history_scales_labels_and_marks_the_best_epoch():
     assert list(best.get_xdata()) == [2, 2]   # epoch 2 has the lowest validation loss
     with pytest.raises(ValueError, match="val_accuracy"):
         plots.plot_history(history, title="h", mark_best="accuracy")
+
+
+def test_plot_history_reads_other_key_spellings():
+    history = {"train_loss": [2.0, 1.0], "eval_loss": [2.5, 1.5], "train_acc": [0.5, 0.8],
+               "eval_acc": [0.4, 0.7], "epoch_seconds": [1.0, 1.0]}
+    fig = plots.plot_history(history, title="numpy loop", metrics=("loss", "acc"),
+                             keys=("train_{}", "eval_{}"), labels=("train", "test"),
+                             titles={"acc": "accuracy"}, logy=("loss",))
+    loss, acc = fig.axes
+    assert [t.get_text() for t in loss.get_legend().get_texts()] == ["train", "test"]
+    assert list(loss.lines[1].get_ydata()) == [2.5, 1.5] and list(acc.lines[0].get_ydata()) == [0.5, 0.8]
+    assert (loss.get_title(), acc.get_title()) == ("loss", "accuracy")
+    assert loss.get_yscale() == "log" and acc.get_yscale() == "linear"
+    with pytest.raises(ValueError, match="none of the metrics"):
+        plots.plot_history(history, title="h")             # Keras spelling: no "loss" key here
+    assert_legible(fig)
