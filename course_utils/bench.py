@@ -20,67 +20,26 @@ Keras is imported inside the functions: this is a tooling script, not a notebook
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 from unittest import mock
 
 import numpy as np
 
 from course_utils.backprop import mlp as numpy_mlp
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from threadpoolctl import threadpool_limits
-
-
-def blas_info() -> list[dict]:
-    """``threadpoolctl.threadpool_info()``: the BLAS/OpenMP libraries numpy loaded."""
-    from threadpoolctl import threadpool_info
-
-    return threadpool_info()
-
 
 def describe_blas() -> str:
     """One line per BLAS library: name, version, kernel (architecture) and thread count."""
+    from threadpoolctl import threadpool_info
+
     lines = [f"{lib.get('internal_api', '?')} {lib.get('version', '?')}, kernel "
              f"{lib.get('architecture', '?')}, {lib.get('num_threads', '?')} threads"
-             for lib in blas_info() if lib.get("user_api") == "blas"]
+             for lib in threadpool_info() if lib.get("user_api") == "blas"]
     return "\n".join(lines) or "no BLAS library reported by threadpoolctl"
-
-
-def set_blas_threads(n: int) -> threadpool_limits:
-    """Limit numpy's BLAS to ``n`` threads from now on (for a whole notebook).
-
-    Returns
-    -------
-    limiter : threadpoolctl.threadpool_limits
-        Call its ``restore_original_limits()`` to undo.
-    """
-    if n < 1:
-        raise ValueError(f"set_blas_threads: n={n} must be >= 1")
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=n, user_api="blas")
-
-
-@contextlib.contextmanager
-def blas_threads(n: int | None) -> Iterator[None]:
-    """Limit numpy's BLAS to ``n`` threads inside the block (``None``: leave as is)."""
-    if n is None:
-        yield
-        return
-    if n < 1:
-        raise ValueError(f"blas_threads: n={n} must be >= 1")
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=n, user_api="blas"):
-        yield
 
 
 def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int = 100,
@@ -89,8 +48,8 @@ def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
 
     Parameters
     ----------
-    X : float32 ndarray (N, 784)
-    Y : float32 ndarray (N, 10), one-hot
+    X : ndarray of shape (N, 784), dtype float32
+    Y : ndarray of shape (N, 10), dtype float32, one-hot
     epochs : int
         Timed epochs.
     threads : int, optional
@@ -100,9 +59,13 @@ def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
     -------
     seconds : list of float, one per timed epoch
     """
+    from threadpoolctl import threadpool_limits
+
+    if threads is not None and threads < 1:  # threadpoolctl would ignore 0 silently
+        raise ValueError(f"time_numpy_epochs: threads={threads} must be >= 1 (or None)")
     params = numpy_mlp.init_mlp(X.shape[1], 100, Y.shape[1], "xavier", seed=0)
     seconds = []
-    with blas_threads(threads):
+    with threadpool_limits(limits=threads, user_api="blas"):
         for epoch in range(epochs + 1):
             start = time.perf_counter()
             numpy_mlp.mlp_sgd_epoch(X, Y, params, eta=eta, batch_size=batch_size, seed=epoch)

@@ -121,9 +121,9 @@ def describe_difference(value: np.ndarray, target: np.ndarray, bad: np.ndarray, 
 
     Parameters
     ----------
-    value, target : ndarray of the same shape, float64
+    value, target : ndarray of the same shape, dtype float64
         The student's result and the reference (both finite).
-    bad : ndarray of bool, same shape
+    bad : ndarray of the same shape, dtype bool
         The entries whose relative error is above tolerance.
     rtol : float
         The check's tolerance, used to recognise exact patterns.

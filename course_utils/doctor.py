@@ -24,12 +24,10 @@ MIN_PYTHON = (3, 11)
 #: The course's checkout (an editable install) and the versions it was tested with.
 REPO = Path(__file__).resolve().parent.parent
 CONSTRAINTS = REPO / "constraints.txt"
-#: Distribution name -> import name. jupyterlab_widgets is what draws the widgets in JupyterLab.
-PACKAGES = {
-    "numpy": "numpy", "scipy": "scipy", "matplotlib": "matplotlib",
-    "scikit-learn": "sklearn", "tqdm": "tqdm", "ipywidgets": "ipywidgets",
-    "jupyterlab_widgets": "jupyterlab_widgets", "keras": "keras", "tensorflow": "tensorflow",
-}
+#: Distributions whose installed version is checked against constraints.txt
+#: (jupyterlab_widgets is what draws the widgets in JupyterLab).
+PACKAGES = ("numpy", "scipy", "matplotlib", "scikit-learn", "tqdm", "ipywidgets",
+            "jupyterlab_widgets", "keras", "tensorflow")
 INSTALL_ADVICE = "run `make lab` (or `pip install -c constraints.txt -e .`) from the repository root"
 WIDTH = 90  # characters per printed line: the report fits a slide
 

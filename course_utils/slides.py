@@ -11,9 +11,8 @@ Explorers (ipywidgets) cannot run in a static deck: a widget view is replaced by
 stored state (the controls' values as one line, and the figure its ``Output`` held),
 or dropped when the cell also stores an image of its own.
 
-A code cell tagged ``hide-input`` (the tag Jupyter Book and JupyterLab users know) shows only
-its outputs in the deck: a figure whose plotting code is plumbing gets the whole slide. The
-notebook itself keeps the code.
+A code cell tagged ``hide-input`` (the tag Jupyter Book and JupyterLab users know) shows only its
+outputs in the deck: a figure whose plotting code is plumbing gets the whole slide; the notebook keeps it.
 
 Each cell's id becomes ``c<index>`` in the deck (``id="cell-id=c12"``), so a slide can
 be traced back to the notebook cell it starts at (see :mod:`course_utils.deck_check`)::

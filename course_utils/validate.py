@@ -170,14 +170,6 @@ def not_swapped(Y_hat: np.ndarray, Y: np.ndarray, func: str) -> None:
                                "the predicted probabilities Y_hat first, the one-hot targets Y second")
 
 
-def same_rows(func: str, **arrays: np.ndarray) -> None:
-    """All arrays have the same number of rows."""
-    sizes = {name: len(a) for name, a in arrays.items()}
-    if len(set(sizes.values())) > 1:
-        raise CourseValueError(f"{func}: row counts differ: "
-                               + ", ".join(f"{name} has {size}" for name, size in sizes.items()))
-
-
 def mlp_params(params: Any, func: str, n_in: int) -> tuple[int, int]:
     """Check the MLP's dict ``W_h (n_in, H)``, ``b_h (H,)``, ``W_y (H, K)``, ``b_y (K,)``;
     return ``(H, K)``."""

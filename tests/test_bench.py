@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+import threadpoolctl
 
 from course_utils import bench
 from course_utils.backprop import mlp as numpy_mlp
@@ -22,9 +23,9 @@ def test_describe_blas_one_line_per_blas_library(monkeypatch):
     fake = [{"user_api": "blas", "internal_api": "openblas", "version": "0.3.27",
              "architecture": "Haswell", "num_threads": 2, "filepath": "/x/libopenblas64_.so"},
             {"user_api": "openmp", "internal_api": "openmp", "num_threads": 2, "filepath": "/x/libgomp.so"}]
-    monkeypatch.setattr(bench, "blas_info", lambda: fake)
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: fake)
     assert bench.describe_blas() == "openblas 0.3.27, kernel Haswell, 2 threads"
-    monkeypatch.setattr(bench, "blas_info", lambda: fake[1:])
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: fake[1:])
     assert bench.describe_blas() == "no BLAS library reported by threadpoolctl"
 
 
@@ -36,11 +37,10 @@ def test_time_numpy_epochs_returns_one_time_per_epoch():
     assert len(secs) == 2 and all(s > 0 for s in secs)
 
 
-def test_thread_limits_validate():
-    with pytest.raises(ValueError, match="n=0"):
-        bench.set_blas_threads(0)
-    with pytest.raises(ValueError, match="n=0"), bench.blas_threads(0):
-        pass
+def test_time_numpy_epochs_rejects_zero_threads():
+    X, Y = np.zeros((10, 784), np.float32), numpy_mlp.one_hot(np.zeros(10, int))
+    with pytest.raises(ValueError, match="threads=0"):
+        bench.time_numpy_epochs(X, Y, epochs=1, threads=0)
 
 
 def test_cli_rejects_unknown_command():

@@ -2,7 +2,7 @@ from course_utils import doctor
 
 
 def test_report_flags_missing_package_and_data(monkeypatch, isolated_data, capsys):
-    monkeypatch.setitem(doctor.PACKAGES, "surely-not-a-real-package", "nope")
+    monkeypatch.setattr(doctor, "PACKAGES", (*doctor.PACKAGES, "surely-not-a-real-package"))
     findings = doctor.check_environment()
     by_name = {f.what: f for f in findings}
     assert by_name["numpy"].ok and by_name["Python"].ok

@@ -1,4 +1,4 @@
-"""The shared Keras loop and plots, on a tiny model (seconds, CPU)."""
+"""The shared Keras loop and its callbacks, on a tiny model (seconds, CPU)."""
 
 import matplotlib
 
@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_utils import plots  # noqa: E402
+from course_utils import training  # noqa: E402
 from course_utils.training import fit  # noqa: E402
 
 
@@ -27,33 +27,6 @@ def test_fit_returns_history_with_epoch_seconds():
     assert set(history) >= {"accuracy", "val_loss", "val_accuracy"}
     with pytest.raises(ValueError, match="epochs=0"):
         fit(model, x, y, epochs=0, batch_size=16)
-
-
-def test_image_grid_and_curves():
-    fig = plots.image_grid(np.zeros((12, 784)), labels=list(range(12)), ncols=5, title="t")
-    assert len(fig.axes) == 15 and fig.axes[0].get_title() == "0"
-    with pytest.raises(ValueError, match="12 images but 3 labels"):
-        plots.image_grid(np.zeros((12, 28, 28)), labels=[1, 2, 3])
-    with pytest.raises(ValueError, match="square"):
-        plots.image_grid(np.zeros((2, 10)))
-    ax = plots.plot_curves({"train": [3, 2, 1], "test": [3, 2.5, 2]}, title="loss", ylabel="nats")
-    assert ax.get_title() == "loss" and len(ax.lines) == 2
-    fig = plots.plot_history({"loss": [2, 1], "val_loss": [2, 1.5], "accuracy": [0.5, 0.7]},
-                             title="h")
-    assert len(fig.axes) == 2
-
-
-def test_plot_history_scales_labels_and_marks_the_best_epoch():
-    history = {"loss": [2.0, 1.0, 0.5], "val_loss": [2.0, 1.2, 1.4]}
-    fig = plots.plot_history(history, title="h", scale={"loss": 0.5}, ylabels={"loss": "bits"},
-                             mark_best="loss")
-    ax = fig.axes[0]
-    assert ax.get_ylabel() == "bits"
-    train, val, best = ax.lines
-    assert list(train.get_ydata()) == [1.0, 0.5, 0.25] and list(val.get_ydata()) == [1.0, 0.6, 0.7]
-    assert list(best.get_xdata()) == [2, 2]   # epoch 2 has the lowest validation loss
-    with pytest.raises(ValueError, match="val_accuracy"):
-        plots.plot_history(history, title="h", mark_best="accuracy")
 
 
 def _tiny(name="tiny"):
@@ -143,3 +116,52 @@ def test_fit_updates_one_notebook_display(monkeypatch):
     assert shown[0] == "tiny: epoch 0/3, 0.0 s" and shown[-1].startswith("tiny: 3 epochs in ")
     assert len(shown) == 5 and [s.split(",")[0] for s in shown[1:4]] == [
         "tiny: epoch 1/3", "tiny: epoch 2/3", "tiny: epoch 3/3"]
+
+
+def test_epochs_to_reach():
+    assert training.epochs_to_reach([0.5, 0.8, 0.97, 0.99], 0.97) == 3
+    assert training.epochs_to_reach([0.5, 0.8], 0.97) is None
+
+
+@pytest.mark.parametrize(("target", "epochs_run"), [(0.4, 1), (0.5, 1), (0.6, 5)])
+def test_stop_at_stops_once_the_target_is_reached(target, epochs_run):
+    from course_utils.config import import_keras
+
+    keras = import_keras()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
+                             keras.layers.Dense(2, activation="softmax")])
+    # A learning rate of 0 keeps the accuracy at exactly 0.5: every input is 0, so every logit
+    # is equal and every prediction is class 0, right on half of the labels.
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = np.zeros((8, 3), "float32"), np.array([0, 1] * 4)
+    history = model.fit(x, y, epochs=5, verbose=0, callbacks=[training.stop_at("accuracy", target)])
+    assert history.history["accuracy"] == [0.5] * epochs_run
+
+
+def test_stop_at_names_a_missing_metric():
+    from course_utils.config import import_keras
+
+    keras = import_keras()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
+                             keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    with pytest.raises(KeyError, match="'accuracy' not in the logs"):
+        model.fit(np.zeros((8, 3), "float32"), np.zeros(8, int), epochs=1, verbose=0,
+                  callbacks=[training.stop_at("accuracy", 0.5)])
+
+
+def test_error_tracker_logs_percent_error():
+    import keras
+
+    model = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, kernel_initializer="zeros")])
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.zeros((20, 32, 32, 1), "float32")
+    y = np.array([0] * 5 + [3] * 15)
+    logs = {}
+    tracker = training.error_tracker(x, y)
+    tracker.set_model(model)
+    tracker.on_epoch_end(0, logs)
+    assert logs["test_error"] == 75.0   # all-zero logits: argmax is class 0
+    with pytest.raises(ValueError, match="20 inputs but 3 labels"):
+        training.error_tracker(x, y[:3])

@@ -1,13 +1,15 @@
-"""Notebook 1's exercises: one checker per exercise, and the reference training loops.
+"""Notebook 1's exercises on logistic regression (part 1): one checker per exercise.
 
 Each ``check_*`` function takes the student's functions (or results), runs
 them on small fixed inputs, compares with :mod:`course_utils.backprop.mlp` and
 stops with a :class:`~course_utils.check.CheckError` that names the mistake
 when it recognises one (a missing ``1/N``, an ignored argument, curves taken
 from the last mini-batch, an input changed in place...). The catalogue of
-mistakes each checker must catch is in ``tests/test_backprop_exercises.py``.
+mistakes each checker must catch is in ``tests/backprop/test_exercises.py``.
 
-:mod:`course_utils.backprop.training` holds the reference training loops.
+The checkers of parts 2 and 3 (the MLP, L2 regularisation) are in
+:mod:`course_utils.backprop.mlp_exercises`; :mod:`course_utils.backprop.training`
+holds the reference training loops.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from course_utils.backprop import mlp as ref
-from course_utils.backprop.training import LR_KEYS, MLP_KEYS
+from course_utils.backprop.training import LR_KEYS
 from course_utils.check import (
     as_number_array,
     check_at_least,
@@ -30,8 +32,19 @@ from course_utils.check import (
 )
 
 
-def _fixed_batch(n: int = 5, d: int = 784, k: int = 10,
-                 seed: int = 42) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def fixed_batch(n: int = 5, d: int = 784, k: int = 10,
+                seed: int = 42) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The checkers' fixed batch, the same on every call with the same arguments.
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+        Uniform in [0, 1).
+    W : ndarray of shape (d, k)
+    b : ndarray of shape (k,)
+    Y : ndarray of shape (n, k)
+        One-hot targets.
+    """
     rng = np.random.default_rng(seed)
     X = rng.random((n, d))
     W, b = rng.normal(0, 0.1, (d, k)), rng.normal(0, 0.1, k)
@@ -41,7 +54,8 @@ def _fixed_batch(n: int = 5, d: int = 784, k: int = 10,
 
 
 
-def _quiet(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+def quiet(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` with numpy's overflow, invalid and divide warnings silenced."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return fn(*args, **kwargs)
 
@@ -49,20 +63,20 @@ def _quiet(fn: Callable, *args: Any, **kwargs: Any) -> Any:
 # --- Exercise 1a ------------------------------------------------------------------------------
 def check_softmax_forward(softmax: Callable, forward: Callable) -> None:
     """Check ``softmax(S)`` (rows, stable, input untouched) and ``forward(X, W, b)``."""
-    X, W, b, _ = _fixed_batch()
+    X, W, b, _ = fixed_batch()
     S = X @ W + b
     S_before = S.copy()
-    P = _quiet(softmax, S)
+    P = quiet(softmax, S)
     check_unchanged("softmax(S): its argument S", S_before, S)
     check_shape("softmax(S)", P, S.shape)
     P = as_number_array("softmax(S)", P)
     cols = "the columns sum to 1: normalise each row (axis=1)" if matches(P.sum(axis=0), 1) else ""
     check_close("softmax(S): each row sums to 1", P.sum(axis=1), np.ones(len(S)), rtol=1e-6, hint=cols)
     check_close("softmax(S)", P, ref.softmax(S), rtol=1e-6)
-    big = _quiet(softmax, np.array([[1000.0, 1000.0], [-1000.0, 0.0]]))
+    big = quiet(softmax, np.array([[1000.0, 1000.0], [-1000.0, 0.0]]))
     check_close("softmax([[1000, 1000], [-1000, 0]])  (stable?)", big, [[0.5, 0.5], [0.0, 1.0]],
                 rtol=1e-6, atol=1e-12)
-    Y_hat = _quiet(forward, X, W, b)
+    Y_hat = quiet(forward, X, W, b)
     check_shape("forward(X, W, b)", Y_hat, (len(X), W.shape[1]))
     hint = ("b is ignored: S = X @ W + b" if matches(Y_hat, ref.lr_forward(X, W, 0 * b)) else
             "these are the scores S: apply softmax to them" if matches(Y_hat, S) else "")
@@ -72,11 +86,11 @@ def check_softmax_forward(softmax: Callable, forward: Callable) -> None:
 # --- Exercise 1b ------------------------------------------------------------------------------
 def check_loss_and_accuracy(cross_entropy: Callable, accuracy: Callable) -> None:
     """Check ``cross_entropy(Y_hat, Y)`` (a mean) and ``accuracy(Y_hat, labels)`` (a fraction)."""
-    X, W, b, Y = _fixed_batch()
+    X, W, b, Y = fixed_batch()
     Y_hat = ref.lr_forward(X, W, b)
     for what, (P, T) in (("on a batch of 5", (Y_hat, Y)),
                          ("lecture example", (np.array([[0.1, 0.8, 0.1]]), np.array([[0.0, 1.0, 0.0]])))):
-        got, want = _quiet(cross_entropy, P, T), ref.cross_entropy(P, T)
+        got, want = quiet(cross_entropy, P, T), ref.cross_entropy(P, T)
         swapped = float(-np.sum(P * np.log(T + 1e-12)) / len(T))
         hint = ("the arguments are swapped: Y * log(Y_hat), Y_hat first" if matches(got, swapped, 1e-3) else
                 "log base 2: use np.log" if matches(got, want / np.log(2), 1e-4) else "")
@@ -92,7 +106,7 @@ def check_loss_and_accuracy(cross_entropy: Callable, accuracy: Callable) -> None
 # --- Exercise 1c ------------------------------------------------------------------------------
 def check_lr_gradients(lr_gradients: Callable) -> None:
     """Check ``lr_gradients(X, Y, Y_hat) -> (dW, db)`` of the mean loss on a fixed batch."""
-    X, W, b, Y = _fixed_batch()
+    X, W, b, Y = fixed_batch()
     Y_hat = ref.lr_forward(X, W, b)
     before = [a.copy() for a in (X, Y, Y_hat)]
     out = lr_gradients(X, Y, Y_hat)
@@ -107,7 +121,8 @@ def check_lr_gradients(lr_gradients: Callable) -> None:
     check_close("db on a fixed batch", out[1], db_ref, rtol=1e-6, atol=1e-12)
 
 
-def _check_history(name: str, history: Any, keys: tuple[str, ...], epochs: int) -> None:
+def check_history(name: str, history: Any, keys: tuple[str, ...], epochs: int) -> None:
+    """Check that ``history`` is a dict with exactly ``keys``, each holding one value per epoch."""
     check_that(isinstance(history, Mapping), f"{name}: a {type(history).__name__}, expected a dict")
     check_that(set(history) == set(keys), f"{name} keys: {sorted(history)}, expected {sorted(keys)}")
     lengths = {k: len(history[k]) for k in keys}
@@ -138,7 +153,7 @@ def check_train_lr(train_lr: Callable, X: np.ndarray, Y: np.ndarray, labels: np.
     check_shape("b", b, (10,))
     check_that(np.asarray(W).dtype == np.float32, f"W dtype: {np.asarray(W).dtype}, expected float32",
                hint="start from np.zeros(..., dtype=np.float32)")
-    _check_history("history", history, LR_KEYS, 2)
+    check_history("history", history, LR_KEYS, 2)
     P, Pe = ref.lr_forward(Xt, W, b), ref.lr_forward(Xe, W, b)
     last_batch = "the curves must be measured on all of X after the epoch, not on the last mini-batch"
     check_close("history['train_loss'][-1] vs the loss of (W, b) on X", history["train_loss"][-1],
@@ -164,157 +179,3 @@ def check_train_lr(train_lr: Callable, X: np.ndarray, Y: np.ndarray, labels: np.
     check_that(not matches(W1, W3, 1e-9), "batch_size=1000 and 100 give different weights",
                hint="the argument batch_size is ignored")
     check_at_least("eval accuracy after 2 epochs on 1,000 images", history["eval_acc"][-1], min_accuracy)
-
-
-# --- Exercise 2a ------------------------------------------------------------------------------
-def _without_sigmoid_derivative(X, Y, H, Y_hat, params, alpha=0.0):
-    delta_y = (Y_hat - Y) / len(X)
-    delta_h = delta_y @ params["W_y"].T
-    return {"W_h": X.T @ delta_h, "b_h": delta_h.sum(axis=0),
-            "W_y": H.T @ delta_y, "b_y": delta_y.sum(axis=0)}
-
-
-def _without_mean(X, Y, H, Y_hat, params, alpha=0.0):
-    return {k: g * len(X) for k, g in ref.mlp_backward(X, Y, H, Y_hat, params).items()}
-
-
-#: Two classic backward-pass bugs, for the notebook's "what a bug looks like" demonstration.
-BUGGY_BACKWARDS: dict[str, Callable] = {
-    "the sigmoid's derivative H * (1 - H) forgotten": _without_sigmoid_derivative,
-    "the 1/N of the mean forgotten": _without_mean,
-}
-
-
-def _mlp_fixture() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    X, _, _, Y = _fixed_batch()
-    rng = np.random.default_rng(3)
-    params = ref.init_mlp(784, 100, 10, "gaussian", std=0.1, seed=3, dtype=np.float64)
-    params["b_h"], params["b_y"] = rng.normal(0, 0.5, 100), rng.normal(0, 0.5, 10)
-    return X, Y, params
-
-
-def check_mlp(sigmoid: Callable, mlp_forward: Callable, mlp_backward: Callable) -> None:
-    """Check ``sigmoid``, ``mlp_forward -> (H, Y_hat)`` and ``mlp_backward(..., alpha)`` on a fixed batch."""
-    U = np.array([[-800.0, -1.0, 0.0, 1.0, 800.0]])
-    check_close("sigmoid([-800, -1, 0, 1, 800])", _quiet(sigmoid, U), _quiet(ref.sigmoid, U), rtol=1e-6,
-                atol=1e-300)
-    X, Y, p = _mlp_fixture()
-    before = {k: v.copy() for k, v in p.items()}
-    out = _quiet(mlp_forward, X, p)
-    check_that(isinstance(out, tuple) and len(out) == 2,
-               f"mlp_forward returns {type(out).__name__}, expected a pair (H, Y_hat)")
-    H_ref, Y_ref = ref.mlp_forward(X, p)
-    U = X @ p["W_h"] + p["b_h"]
-    hint = ("H is the pre-activation U: apply the sigmoid" if matches(out[0], U) else
-            "b_h is ignored" if matches(out[0], ref.sigmoid(X @ p["W_h"])) else "")
-    check_shape("H", out[0], H_ref.shape)
-    check_close("H on a fixed batch", out[0], H_ref, rtol=1e-6, hint=hint)
-    hint = "b_y is ignored" if matches(out[1], ref.softmax(H_ref @ p["W_y"])) else ""
-    check_close("Y_hat on a fixed batch", out[1], Y_ref, rtol=1e-6, hint=hint)
-    grads = mlp_backward(X, Y, H_ref, Y_ref, p)
-    for key in p:
-        check_unchanged(f"mlp_backward: params[{key!r}]", before[key], p[key])
-    check_that(isinstance(grads, Mapping) and set(grads) == set(p),
-               f"mlp_backward returns keys {sorted(grads) if isinstance(grads, Mapping) else grads!r}, "
-               f"expected {sorted(p)}")
-    plain = ref.mlp_backward(X, Y, H_ref, Y_ref, p)
-    no_derivative = _without_sigmoid_derivative(X, Y, H_ref, Y_ref, p)
-    for key in ("W_y", "b_y", "W_h", "b_h"):
-        hint = ("the sigmoid's derivative H * (1 - H) is missing from delta_h"
-                if key.endswith("h") and matches(grads[key], no_derivative[key]) else "")
-        check_close(f"gradient {key} (alpha=0)", grads[key], plain[key], rtol=1e-6, atol=1e-12, hint=hint)
-    alpha = 0.01
-    grads = mlp_backward(X, Y, H_ref, Y_ref, p, alpha=alpha)
-    want = ref.mlp_backward(X, Y, H_ref, Y_ref, p, alpha=alpha)
-    for key in ("W_y", "b_y", "W_h", "b_h"):
-        g = grads[key]
-        hint = ("alpha is ignored: add 2 * alpha * W to the weight gradients"
-                if key.startswith("W") and matches(g, plain[key]) else
-                "the L2 term is alpha * W; the derivative of alpha * ||W||^2 is 2 * alpha * W"
-                if key.startswith("W") and matches(g, plain[key] + alpha * p[key]) else
-                "no L2 term on the biases: the lecture's R(theta) leaves them free"
-                if key.startswith("b") and matches(g, plain[key] + 2 * alpha * p[key]) else "")
-        check_close(f"gradient {key} (alpha={alpha})", g, want[key], rtol=1e-6, atol=1e-12, hint=hint)
-
-
-# --- Exercise 2c ------------------------------------------------------------------------------
-def _ignored_argument(reference: Callable, start: dict, mine: dict, data: tuple, kwargs: dict,
-                      case: dict) -> str:
-    """Name the argument of ``case`` whose value made no difference to the student's run."""
-    for name, others in (("alpha", [0.0]), ("batch_size", [100]), ("eta", [0.02, 1.0, 0.1, 0.5])):
-        for other in others if name in case else []:
-            if other == case[name]:
-                continue
-            alt = {k: v.copy() for k, v in start.items()}
-            _quiet(reference, alt, *data, **{**kwargs, name: other})
-            if matches(mine["W_h"], alt["W_h"], 1e-4):
-                return f"the argument {name} is ignored (the run matches {name}={other})"
-    return ""
-
-
-def check_train_mlp(train_mlp: Callable, X: np.ndarray, labels: np.ndarray, min_accuracy: float) -> None:
-    """Check exercise 2c: in-place updates, the epoch's mean loss, and that every argument counts.
-
-    On 200 copies of one image, every mini-batch holds the same data whatever the order, so a
-    run is comparable with the reference update for update, with any shuffling convention.
-
-    Parameters
-    ----------
-    train_mlp : callable
-        The student's function.
-    X, labels : ndarray of shape (n, 784) and (n,)
-        At least 1,500 examples: 1,000 train and 500 evaluate the accuracy check.
-    min_accuracy : float
-        Lowest evaluation accuracy after 2 epochs of the reference over seeds (with a margin).
-    """
-    from course_utils.backprop.training import train_mlp as reference
-
-    Xr, lr = np.repeat(X[:1], 200, axis=0), np.repeat(labels[:1], 200)
-    Yr, Xe, le = ref.one_hot(lr), X[1000:1100], labels[1000:1100]
-    start = ref.init_mlp(784, 100, 10, "xavier", seed=0)
-    for case in ({"eta": 0.02}, {"eta": 0.02, "alpha": 0.5}, {"eta": 0.02, "batch_size": 200}, {"eta": 0.05}):
-        kwargs = {"epochs": 2, "batch_size": 100, **case}
-        mine, theirs = {k: v.copy() for k, v in start.items()}, {k: v.copy() for k, v in start.items()}
-        history = train_mlp(mine, Xr, Yr, lr, Xe, le, **kwargs)
-        want = _quiet(reference, theirs, Xr, Yr, lr, Xe, le, **kwargs)
-        what = ", ".join(f"{k}={v}" for k, v in case.items())
-        _check_history(f"history ({what})", history, MLP_KEYS, 2)
-        if all(matches(mine[k], start[k]) for k in start):
-            check_that(False, f"params after training ({what}): unchanged",
-                       hint="update params in place: params[key] -= eta * grad")
-        hint = _ignored_argument(reference, start, mine, (Xr, Yr, lr, Xe, le), kwargs, case)
-        for key in start:
-            check_close(f"params[{key!r}] after 2 epochs ({what})", mine[key], theirs[key], rtol=1e-4,
-                        atol=1e-7, hint=hint)
-        post = ref.cross_entropy(ref.mlp_forward(Xr, mine)[1], Yr)
-        hint = ("that is the loss after the epoch: the prompt asks the mean over its mini-batches, each "
-                "measured before its update" if matches(history["train_loss"][-1], post, 1e-4) else "")
-        check_close(f"history['train_loss'] ({what})", history["train_loss"], want["train_loss"], rtol=1e-4,
-                    hint=hint)
-        check_close(f"history['eval_acc'] ({what})", history["eval_acc"], want["eval_acc"], rtol=1e-6)
-    history = train_mlp(ref.init_mlp(784, 100, 10, "xavier", seed=0), X[:1000], ref.one_hot(labels[:1000]),
-                        labels[:1000], X[1000:1500], labels[1000:1500], epochs=2, eta=1.0)
-    check_at_least("eval accuracy after 2 epochs on 1,000 images", history["eval_acc"][-1], min_accuracy)
-
-
-# --- Exercise 3 -------------------------------------------------------------------------------
-def check_l2_runs(l2_params: Any, l2_histories: Any, alphas: list[float], epochs: int,
-                  mlp_forward: Callable, X_val: np.ndarray, labels_val: np.ndarray, X_test: np.ndarray,
-                  labels_test: np.ndarray) -> None:
-    """Check exercise 3: one run per alpha, measured on the validation split, alpha really used."""
-    for name, runs in (("l2_params", l2_params), ("l2_histories", l2_histories)):
-        check_that(isinstance(runs, Mapping) and sorted(runs) == sorted(alphas),
-                   f"{name}: keys {sorted(runs) if isinstance(runs, Mapping) else type(runs).__name__}, "
-                   f"expected one per alpha {sorted(alphas)}")
-    for alpha in alphas:
-        _check_history(f"l2_histories[{alpha:g}]", l2_histories[alpha], MLP_KEYS, epochs)
-        val = ref.accuracy(mlp_forward(X_val, l2_params[alpha])[1], labels_val)
-        test = ref.accuracy(mlp_forward(X_test, l2_params[alpha])[1], labels_test)
-        hint = ("measured on the test set: choices are made on the validation split (X_val, labels_val)"
-                if matches(l2_histories[alpha]["eval_acc"][-1], test) and not matches(val, test) else "")
-        check_close(f"alpha={alpha:g}: last eval_acc vs the model's accuracy on X_val",
-                    l2_histories[alpha]["eval_acc"][-1], val, rtol=1e-6, hint=hint)
-    norms = [float(np.linalg.norm(l2_params[a]["W_h"])) for a in alphas]
-    check_that(len(set(np.round(norms, 6))) == len(alphas),
-               f"||W_h|| per alpha: {', '.join(f'{n:.3f}' for n in norms)}, expected all different",
-               hint="pass alpha=alpha to train_mlp")

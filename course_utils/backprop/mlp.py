@@ -124,8 +124,8 @@ def lr_gradients(X: np.ndarray, Y: np.ndarray, Y_hat: np.ndarray) -> tuple[np.nd
 
     Returns
     -------
-    dW : ndarray (D, K)
-    db : ndarray (K,)
+    dW : ndarray of shape (D, K)
+    db : ndarray of shape (K,)
     """
     X = v.batch(X, "X", "lr_gradients")
     Y, Y_hat = _check_targets(Y, Y_hat, len(X), None, "lr_gradients")

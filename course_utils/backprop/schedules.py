@@ -1,4 +1,4 @@
-"""Learning-rate decay schedules, their explorer widget, and notebook 1's 2-D decision-boundary plot.
+"""Learning-rate decay schedules and their explorer widget.
 
 The three schedules of the week-1 lecture, with ``t`` the epoch (or step) count:
 
@@ -11,7 +11,6 @@ matplotlib and ipywidgets are imported inside the functions that need them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -101,48 +100,3 @@ def schedule_explorer(epochs: int = 50) -> Explorer:
         r_step=widgets.FloatSlider(value=0.5, min=0.05, max=1.0, step=0.05, description="step r"),
         t_u=widgets.IntSlider(value=10, min=1, max=25, description="step t_u"),
     )
-
-
-def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, *,
-                           title: str, ax=None, resolution: int = 200, margin: float = 0.5,
-                           class_names: Sequence[str] | None = None) -> Axes:
-    """Colour the plane by a 2-D classifier's prediction and draw the labelled points on top.
-
-    Parameters
-    ----------
-    predict : callable mapping points (M, 2) to class probabilities (M, K) or labels (M,)
-    X : ndarray (N, 2)
-    y : int ndarray (N,)
-    title : str
-    class_names : sequence of str, optional
-        One legend entry per class, in the colours of the points and regions.
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
-    import matplotlib.pyplot as plt
-
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"plot_decision_boundary: X must be (N, 2), got shape {X.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4, 4))
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    out = np.asarray(predict(np.c_[g0.ravel(), g1.ravel()]))
-    labels = out.argmax(axis=1) if out.ndim == 2 else out
-    ax.contourf(g0, g1, labels.reshape(g0.shape), levels=np.arange(labels.max() + 2) - 0.5,
-                cmap="coolwarm", alpha=0.3)
-    y = np.asarray(y)
-    top = max(int(labels.max()), int(y.max()), 1)
-    colours = plt.get_cmap("coolwarm")(np.arange(top + 1) / top)
-    if class_names is not None and len(class_names) != top + 1:
-        raise ValueError(f"plot_decision_boundary: {len(class_names)} class_names for {top + 1} classes")
-    for k in range(top + 1):
-        ax.scatter(X[y == k, 0], X[y == k, 1], color=colours[k], edgecolors="k", s=60,
-                   label=None if class_names is None else class_names[k])
-    if class_names is not None:
-        ax.legend(loc="best", framealpha=0.9)
-    ax.set(title=title, xlabel="x_1", ylabel="x_2")
-    return legible(ax)

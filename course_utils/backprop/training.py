@@ -1,8 +1,8 @@
 """Notebook 1's reference training loops (exercises 1d and 2c), numpy only.
 
 The notebook uses them while a student has not written their own loop
-(:mod:`course_utils.exercises`), and the checkers of
-:mod:`course_utils.backprop.exercises` hold the students' loops against them.
+(:mod:`course_utils.exercises`), and the checkers of :mod:`course_utils.backprop.exercises`
+and :mod:`course_utils.backprop.mlp_exercises` hold the students' loops against them.
 """
 
 from __future__ import annotations
@@ -28,17 +28,17 @@ def train_lr(X: np.ndarray, Y: np.ndarray, labels: np.ndarray, X_eval: np.ndarra
 
     Parameters
     ----------
-    X : ndarray of shape (n, d), float32
+    X : ndarray of shape (n, d), dtype float32
     Y : ndarray of shape (n, k), one-hot
-    labels : ndarray of shape (n,), int
+    labels : ndarray of shape (n,), dtype int
     X_eval, labels_eval : ndarray of shape (m, d) and (m,)
     epochs, eta, batch_size, seed
         Passes over the data, learning rate, batch size, seed of the shuffling.
 
     Returns
     -------
-    W : ndarray of shape (d, k), float32
-    b : ndarray of shape (k,), float32
+    W : ndarray of shape (d, k), dtype float32
+    b : ndarray of shape (k,), dtype float32
     history : dict of list of float
         ``train_loss``, ``train_acc`` (on all of X after each epoch), ``eval_loss``, ``eval_acc``.
     """
@@ -169,8 +169,9 @@ def sgd_loss_curves(X: np.ndarray, Y: np.ndarray, batch_sizes: dict[str, int], *
     Returns
     -------
     curves : dict of str to dict
-        Per name: ``updates`` (ndarray of int), ``loss`` (ndarray), ``epoch_loss`` (ndarray of shape
-        (epochs + 1,)), ``seconds`` (updates only, measurements excluded).
+        Per name: ``updates`` (ndarray of shape (m,), dtype int), ``loss`` (ndarray of shape (m,)),
+        ``epoch_loss`` (ndarray of shape (epochs + 1,)), ``seconds`` (updates only, measurements
+        excluded).
     """
     out = {}
     for name, batch in batch_sizes.items():

@@ -69,7 +69,7 @@ def distort(images, *, shift_x=0.0, shift_y=0.0, scale=1.0, squeeze=0.0, shear=0
 
     Returns
     -------
-    distorted : ndarray of shape (n, h, h, 1), float32
+    distorted : ndarray of shape (n, h, h, 1), dtype float32
     """
     images = np.asarray(images, dtype="float32")
     if images.ndim != 4 or images.shape[1] != images.shape[2]:

@@ -76,11 +76,11 @@ def to_lenet_input(images: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    images : ndarray of shape (n, 28, 28), uint8 in [0, 255]
+    images : ndarray of shape (n, 28, 28), dtype uint8 in [0, 255]
 
     Returns
     -------
-    x : ndarray of shape (n, 32, 32, 1), float32
+    x : ndarray of shape (n, 32, 32, 1), dtype float32
         Padded with 2 background pixels on each side, then linearly mapped so
         that 0 becomes -0.1 and 255 becomes 1.175 (mean about 0, variance about 1).
     """
@@ -105,7 +105,7 @@ def sparse_kernel_index(table: Sequence[Sequence[int]], in_channels: int, kernel
 
     Returns
     -------
-    index : ndarray of int32, shape (kernel_size, kernel_size, in_channels, filters)
+    index : ndarray of shape (kernel_size, kernel_size, in_channels, filters), dtype int32
         0 where output map ``j`` ignores an input map; otherwise ``1 + position``
         in the flat weight vector (of length ``kernel_size**2 * sum(len(t))``),
         which stores each connected (output, input) pair's k x k kernel in turn.

@@ -8,15 +8,18 @@ imported inside the functions.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from course_utils.backprop import mlp as ref
 from course_utils.config import import_keras, seed_everything
 
+if TYPE_CHECKING:
+    import keras
 
-def make_lr_model(seed: int | None = None) -> Any:
+
+def make_lr_model(seed: int | None = None) -> keras.Model:
     """Logistic regression: ``Sequential``, 784 inputs, ``Dense(10, softmax)`` named "output"."""
     keras = import_keras()
     if seed is not None:
@@ -26,7 +29,7 @@ def make_lr_model(seed: int | None = None) -> Any:
                             name="logistic_regression")
 
 
-def make_mlp(seed: int | None = None) -> Any:
+def make_mlp(seed: int | None = None) -> keras.Model:
     """The MLP: ``Dense(100, sigmoid)`` named "hidden", ``Dense(10, softmax)`` named "output"."""
     keras = import_keras()
     if seed is not None:
@@ -36,7 +39,7 @@ def make_mlp(seed: int | None = None) -> Any:
                              keras.layers.Dense(10, activation="softmax", name="output")], name="mlp")
 
 
-def make_cnn(seed: int | None = None) -> Any:
+def make_cnn(seed: int | None = None) -> keras.Model:
     """The LeNet-like ConvNet of exercise 3, with the functional API (65,558 parameters)."""
     keras = import_keras()
     if seed is not None:
@@ -53,13 +56,13 @@ def make_cnn(seed: int | None = None) -> Any:
     return keras.Model(inputs, outputs, name="convnet")
 
 
-def save_and_reload(model: Any, path: str | Path) -> Any:
+def save_and_reload(model: keras.Model, path: str | Path) -> keras.Model:
     """Save ``model`` to ``path`` (a ``.keras`` file) and return the model loaded from it."""
     model.save(path)
     return import_keras().models.load_model(path)
 
 
-def encoder(model: Any, layer: str = "hidden") -> Any:
+def encoder(model: keras.Model, layer: str = "hidden") -> keras.Model:
     """A model from ``model``'s inputs to the output of its layer ``layer`` (shared weights)."""
     return import_keras().Model(model.inputs, model.get_layer(layer).output)
 

@@ -1,4 +1,4 @@
-"""How well a 2-D embedding separates classes, and what Keras's autodiff computes.
+"""How well a 2-D embedding separates classes.
 
 Notebook 2 embeds MNIST images (raw pixels, then the hidden layers of trained
 networks) in 2-D and measures how "untangled" the classes are with three
@@ -13,15 +13,13 @@ measures, after the original practical session:
   the mean fraction of each point's ``k`` nearest neighbours sharing its label.
 
 :func:`plot_separability` draws the scatter with hulls and ellipses.
-:func:`loss_gradients` returns the gradient of a loss with respect to a Keras
-model's weights on any backend (TensorFlow, JAX or PyTorch).
 
-scikit-learn, scipy, matplotlib and Keras are imported inside the functions.
+scikit-learn, scipy and matplotlib are imported inside the functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -118,7 +116,7 @@ def points_in_hull(hull: Any, points: Any, tol: float = 1e-9) -> np.ndarray:
 
     Returns
     -------
-    inside : ndarray of bool, shape (m,)
+    inside : ndarray of shape (m,), dtype bool
     """
     points = np.atleast_2d(np.asarray(points, dtype=np.float64))
     normals, offsets = hull.equations[:, :-1], hull.equations[:, -1]
@@ -254,56 +252,3 @@ def plot_separability(points: Any, labels: Any, *, title: str, ax=None, hulls: b
         ax.legend(markerscale=4, fontsize=fontsize - 1, handletextpad=0.2,
                   **(where if legend == "outside" else {"loc": "best", "ncols": 2}))
     return legible(ax)
-
-
-def loss_gradients(model: Any, loss_fn: Callable, x: Any, y: Any) -> list[np.ndarray]:
-    """Gradient of ``loss_fn(y, model(x))`` with respect to the model's trainable weights.
-
-    The backend's own automatic differentiation does the work: ``tf.GradientTape``
-    on TensorFlow, ``jax.grad`` of the model's ``stateless_call`` on JAX,
-    ``backward()`` on PyTorch.
-
-    Parameters
-    ----------
-    model : keras.Model
-        Built (its weights exist).
-    loss_fn : callable ``(y_true, y_pred) -> scalar``
-        E.g. ``keras.losses.CategoricalCrossentropy()``.
-    x, y : arrays
-        One batch of inputs and targets.
-
-    Returns
-    -------
-    grads : list of ndarray
-        One per ``model.trainable_variables``, same shapes, in the same order.
-    """
-    from course_utils.config import import_keras
-
-    keras = import_keras()
-    backend = keras.backend.backend()
-    x = keras.ops.convert_to_tensor(np.asarray(x, dtype="float32"))
-    y = keras.ops.convert_to_tensor(np.asarray(y, dtype="float32"))
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y, model(x, training=False))
-        grads = tape.gradient(loss, model.trainable_variables)
-    elif backend == "jax":
-        import jax
-
-        frozen = [v.value for v in model.non_trainable_variables]
-
-        def loss_of(weights):
-            y_pred, _ = model.stateless_call(weights, frozen, x, training=False)
-            return loss_fn(y, y_pred)
-
-        grads = jax.grad(loss_of)([v.value for v in model.trainable_variables])
-    elif backend == "torch":
-        for v in model.trainable_variables:
-            v.value.grad = None
-        loss_fn(y, model(x, training=False)).backward()
-        grads = [v.value.grad for v in model.trainable_variables]
-    else:
-        raise ValueError(f"loss_gradients: backend {backend!r} is not tensorflow, jax or torch")
-    return [np.asarray(keras.ops.convert_to_numpy(g)) for g in grads]

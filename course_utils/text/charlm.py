@@ -30,7 +30,7 @@ def sequence_pairs(ids: np.ndarray, length: int, step: int) -> tuple[np.ndarray,
 
     Returns
     -------
-    inputs, targets : ndarray of int64, shape (M, length)
+    inputs, targets : ndarray of shape (M, length), dtype int64
 
     Raises
     ------
@@ -60,7 +60,7 @@ def stream_proba(predict: Callable[[np.ndarray], np.ndarray], ids: np.ndarray, f
     predict : callable
         Maps an (M, chunk) id array to (M, chunk, V) probabilities, where output
         ``j`` predicts input ``j + 1`` (a Keras model with ``return_sequences=True``).
-    ids : ndarray of int, shape (T,)
+    ids : ndarray of shape (T,), dtype int
     first : int
         Index of the first target, ``warmup <= first < T``.
 
@@ -108,7 +108,7 @@ def plot_char_embedding(points: np.ndarray, chars: Sequence[str], clusters: np.n
     ----------
     points : ndarray of shape (V, 2)
     chars : sequence of V str (a space is drawn as "␣")
-    clusters : ndarray of int, shape (V,)
+    clusters : ndarray of shape (V,), dtype int
 
     Returns
     -------
@@ -205,7 +205,7 @@ def kind_grouping(clusters: np.ndarray, chars: Sequence[str], *, shuffles: int =
 
     Parameters
     ----------
-    clusters : ndarray of int, shape (V,)
+    clusters : ndarray of shape (V,), dtype int
     chars : sequence of V str
     shuffles : int, default=2000
     seed : int, default=0

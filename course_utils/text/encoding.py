@@ -2,7 +2,7 @@
 
 Shared by notebook 4's n-gram baselines and its recurrent networks::
 
-    ids = encode_text(text, vocab)          # ndarray of int64, shape (len(text),)
+    ids = encode_text(text, vocab)          # ndarray of shape (len(text),), dtype int64
     bits_per_char(probs, targets)           # probs: ndarray of shape (n, V)
 """
 
@@ -16,7 +16,7 @@ def encode_text(text: str, vocab: list[str] | str) -> np.ndarray:
 
     Returns
     -------
-    ids : ndarray of int64, shape (len(text),)
+    ids : ndarray of shape (len(text),), dtype int64
 
     Raises
     ------
@@ -37,7 +37,7 @@ def bits_per_char(probs: np.ndarray, targets: np.ndarray) -> float:
     ----------
     probs : ndarray of shape (N, V)
         Each row a next-character distribution.
-    targets : ndarray of int, shape (N,)
+    targets : ndarray of shape (N,), dtype int
     """
     probs, targets = np.asarray(probs), np.asarray(targets)
     if probs.ndim != 2 or probs.shape[0] != targets.shape[0]:

@@ -8,13 +8,16 @@ The Keras builders import Keras when called, never at import time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from course_utils.config import import_keras, seed_everything
 from course_utils.text.encoding import bits_per_char, encode_text
 from course_utils.text.ngram import NGramLM, mixture
+
+if TYPE_CHECKING:
+    import keras
 
 
 # --- Exercise 1a --------------------------------------------------------------------------------
@@ -31,7 +34,7 @@ def text_vocab_ids(raw: str) -> tuple[str, list[str], np.ndarray]:
     -------
     text : str
     vocab : list of str, sorted, no duplicates
-    ids : ndarray of int, shape (len(text),)
+    ids : ndarray of shape (len(text),), dtype int
     """
     text = clean_text(raw)
     vocab = sorted(set(text))
@@ -77,7 +80,7 @@ def _compile(model: Any, keras: Any) -> Any:
     return model
 
 
-def build_simple_rnn(seqlen: int, vocab_size: int, units: int = 128, seed: int = 0) -> Any:
+def build_simple_rnn(seqlen: int, vocab_size: int, units: int = 128, seed: int = 0) -> keras.Model:
     """``SimpleRNN(units, unroll=True) -> Dense(V, softmax)`` on one-hot windows (seqlen, V), compiled."""
     keras = import_keras()
     seed_everything(seed)
@@ -87,7 +90,7 @@ def build_simple_rnn(seqlen: int, vocab_size: int, units: int = 128, seed: int =
     return _compile(model, keras)
 
 
-def build_lstm(seqlen: int, vocab_size: int, dim: int = 16, units: int = 128, seed: int = 0) -> Any:
+def build_lstm(seqlen: int, vocab_size: int, dim: int = 16, units: int = 128, seed: int = 0) -> keras.Model:
     """``Embedding(V, dim) -> LSTM(units) -> Dense(V, softmax)`` on id windows (seqlen,), compiled."""
     keras = import_keras()
     seed_everything(seed)
@@ -150,7 +153,7 @@ def embedding_clusters(model: Any, n_clusters: int = 6) -> tuple[np.ndarray, np.
     Returns
     -------
     E, E_unit : ndarray of shape (V, d)
-    clusters : ndarray of int, shape (V,)
+    clusters : ndarray of shape (V,), dtype int
         ``KMeans(n_clusters, n_init=10, random_state=0)`` labels.
     """
     from sklearn.cluster import KMeans

@@ -1,19 +1,19 @@
-"""Plumbing for notebook 3: deep features and fine-tuning.
+"""Models for notebook 3: deep features and fine-tuning.
 
-The multi-label part (mosaics, average precision) is in :mod:`course_utils.transfer.multilabel`;
+The multi-label part (mosaics, average precision) is in :mod:`course_utils.transfer.multilabel`,
+the label-budget experiment's task, draws and plot in :mod:`course_utils.transfer.budget`;
 the sigmoid vs ReLU race uses ``epochs_to_reach`` and ``stop_at`` from :mod:`course_utils.training`.
 
 What the notebook teaches (cutting a network before its classifier, fine-tuning,
 sigmoid outputs with binary cross-entropy, average precision) stays in the
-notebook. This module holds what it needs around that:
+notebook. This module holds the models it needs around that:
 
 * the two small networks shared by every experiment, :func:`build_mlp` and
-  :func:`build_convnet` (notebook 2's models, with a choice of activation, and
-  optional batch normalisation and dropout);
-* data helpers: :func:`select_classes` (a task made of some classes),
-  :func:`sample_per_class` (a balanced, seeded label budget);
+  :func:`build_convnet` (notebook 3's models: the architectures of notebook 2's
+  networks, with one activation for every hidden layer, layers named ``features``
+  and ``classifier``, and optional batch normalisation and dropout);
 * :func:`fit_best`, which trains for a number of steps and keeps the weights
-  best on validation, and :func:`plot_budget_curves` (score against label budget);
+  best on validation;
 * :func:`fit_logistic`, a logistic regression whose ``C`` is chosen on a
   validation set (the linear baselines);
 * :func:`imagenet_weights_file`, which tells the optional appendix whether
@@ -31,90 +31,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_utils.plots import legible
-
 if TYPE_CHECKING:
     import keras
-    from matplotlib.axes import Axes
     from sklearn.pipeline import Pipeline
-
-
-def select_classes(x: np.ndarray, y: np.ndarray, classes: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Keep the examples of some classes, relabelled ``0 .. len(classes) - 1``.
-
-    Parameters
-    ----------
-    x : ndarray of shape (n, ...)
-    y : ndarray of shape (n,), integer labels
-    classes : sequence of int
-        E.g. ``[5, 6, 7, 8, 9]``: digit 5 becomes label 0, ..., 9 becomes 4.
-
-    Returns
-    -------
-    x_sub : ndarray of shape (m, ...)
-    y_sub : ndarray of shape (m,), int64
-    """
-    x, y = np.asarray(x), np.asarray(y)
-    classes = [int(c) for c in classes]
-    if len(x) != len(y):
-        raise ValueError(f"select_classes: {len(x)} examples but {len(y)} labels")
-    if len(set(classes)) != len(classes) or not classes:
-        raise ValueError(f"select_classes: classes must be distinct and non-empty, got {classes}")
-    missing = [c for c in classes if not np.any(y == c)]
-    if missing:
-        raise ValueError(f"select_classes: no example of class(es) {missing}")
-    keep = np.isin(y, classes)
-    lookup = {c: i for i, c in enumerate(classes)}
-    return x[keep], np.array([lookup[int(c)] for c in y[keep]], dtype=np.int64)
-
-
-def sample_per_class(y: np.ndarray, per_class: int, *, seed: int,
-                     exclude: np.ndarray | None = None) -> np.ndarray:
-    """Indices of ``per_class`` examples of every class, drawn without replacement.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n,), integer labels
-    per_class : int
-        The label budget per class.
-    seed : int
-        Same seed, same draw.
-    exclude : ndarray of int, optional
-        Indices never drawn (e.g. a validation split).
-
-    Returns
-    -------
-    idx : ndarray of shape (n_classes * per_class,), int64, shuffled
-
-    Raises
-    ------
-    ValueError
-        ``per_class < 1`` or a class with fewer than ``per_class`` examples left.
-    """
-    y = np.asarray(y)
-    if per_class < 1:
-        raise ValueError(f"sample_per_class: per_class={per_class} must be >= 1")
-    rng = np.random.default_rng(seed)
-    allowed = np.ones(len(y), dtype=bool)
-    if exclude is not None:
-        allowed[np.asarray(exclude, dtype=np.int64)] = False
-    picked = []
-    for c in np.unique(y):
-        pool = np.flatnonzero((y == c) & allowed)
-        if len(pool) < per_class:
-            raise ValueError(f"sample_per_class: class {c} has {len(pool)} examples, "
-                             f"fewer than per_class={per_class}")
-        picked.append(rng.choice(pool, size=per_class, replace=False))
-    idx = np.concatenate(picked)
-    rng.shuffle(idx)
-    return idx.astype(np.int64)
 
 
 def build_mlp(n_outputs: int = 10, *, activation: str = "relu", hidden: int = 100,
               head: str = "softmax", input_shape: tuple[int, ...] = (28, 28, 1), name: str = "mlp",
               dropout: float = 0.0) -> keras.Model:
-    """Notebook 2's MLP: Flatten, Dense(hidden, activation) named ``features``, Dense head.
+    """Notebook 3's MLP: Flatten, Dense(hidden, activation) named ``features``, Dense head.
 
+    Notebook 2's 784-100-10 architecture, taking 28x28x1 images, with the activation a
+    parameter (notebook 2's MLP is sigmoid, its layers named ``hidden`` and ``output``).
     With the defaults it has 79,510 parameters.
 
     Parameters
@@ -148,7 +76,10 @@ def _check_dropout(dropout: float) -> None:
 def build_convnet(n_outputs: int = 10, *, activation: str = "relu", hidden: int = 100,
                   head: str = "softmax", input_shape: tuple[int, ...] = (28, 28, 1),
                   name: str = "convnet", batch_norm: bool = False, dropout: float = 0.0) -> keras.Model:
-    """Notebook 2's ConvNet, every hidden activation set to ``activation``.
+    """Notebook 3's ConvNet: notebook 2's architecture, every hidden activation ``activation``.
+
+    Notebook 2's ConvNet mixes ReLU convolutions and a sigmoid dense layer; here
+    all three hidden layers share one activation, and the layers are renamed.
 
     Conv2D(16, 5x5) -> MaxPool(2) -> Conv2D(32, 5x5) -> MaxPool(2) -> Flatten ->
     Dense(hidden) named ``features`` -> Dense(n_outputs, head) named ``classifier``.
@@ -241,38 +172,6 @@ def fit_best(model, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.n
                   validation_data=(x_val, y_val), callbacks=[keep], seed=seed, verbose=0)
     history["best_round"] = [float(keep.best_epoch + 1)]
     return history
-
-
-def plot_budget_curves(results: dict[str, dict[int, list[float]]], *, title: str,
-                       ylabel: str = "test accuracy", ax=None) -> Axes:
-    """Mean and spread (min to max over draws) of each method against the label budget.
-
-    Parameters
-    ----------
-    results : dict
-        ``results[method][budget]`` is the list of scores over random draws.
-
-    Returns
-    -------
-    ax : matplotlib Axes, log-scaled budget axis
-    """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 4.2))
-    for method, by_budget in results.items():
-        budgets = sorted(by_budget)
-        if any(not by_budget[b] for b in budgets):
-            raise ValueError(f"plot_budget_curves: no score for some budget of {method!r}")
-        mean = np.array([np.mean(by_budget[b]) for b in budgets])
-        low = mean - np.array([np.min(by_budget[b]) for b in budgets])
-        high = np.array([np.max(by_budget[b]) for b in budgets]) - mean
-        ax.errorbar(budgets, mean, yerr=[low, high], marker="o", capsize=4, label=method)
-    ax.set_xscale("log")
-    ax.set(title=title, xlabel="labelled examples per class (log scale)", ylabel=ylabel)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    return legible(ax)
 
 
 def fit_logistic(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,

@@ -33,9 +33,9 @@ def make_mosaics(images: np.ndarray, labels: np.ndarray, n: int, *, grid: int = 
     Returns
     -------
     mosaics : ndarray of shape (n, grid * h // shrink, grid * w // shrink), images' dtype
-    targets : ndarray of shape (n, n_classes), float32
+    targets : ndarray of shape (n, n_classes), dtype float32
         ``targets[i, c] = 1`` when class ``c`` appears at least once in mosaic ``i``.
-    picked : ndarray of shape (n, grid * grid), int64
+    picked : ndarray of shape (n, grid * grid), dtype int64
         Which images went into each mosaic, row by row.
     """
     images, labels = np.asarray(images), np.asarray(labels)

@@ -11,9 +11,12 @@ fewer than the 10 allowed, so that a missing early stop shows).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import keras
 
 RACE_N, RACE_BATCH, RACE_LR = 300, 100, 0.1
 
@@ -42,8 +45,8 @@ def race_data(separable: bool, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
     Returns
     -------
-    x : ndarray of shape (300, 8), float32
-    y : ndarray of shape (300,), int64
+    x : ndarray of shape (300, 8), dtype float32
+    y : ndarray of shape (300,), dtype int64
     """
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 3, RACE_N)
@@ -52,7 +55,7 @@ def race_data(separable: bool, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return x.astype("float32"), (y if separable else rng.integers(0, 3, RACE_N)).astype("int64")
 
 
-def tiny_classifier(seed: int = 0) -> Any:
+def tiny_classifier(seed: int = 0) -> keras.Model:
     """A logistic regression in Keras (8 inputs, 3 softmax outputs), not compiled."""
     from course_utils.config import import_keras, seed_everything
 
@@ -72,7 +75,7 @@ def make_optimizers() -> dict[str, Any]:
             "Adam": keras.optimizers.Adam(learning_rate=0.001)}
 
 
-def make_extractor(source: Any) -> Any:
+def make_extractor(source: keras.Model) -> keras.Model:
     """Reference of exercise 1a: ``source`` cut after its layer ``"features"`` (weights shared)."""
     from course_utils.config import import_keras
 
@@ -85,7 +88,7 @@ def probe_images(n: int = 8, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).random((n, 28, 28, 1)).astype("float32")
 
 
-def finetune_network(source: Any) -> Any:
+def finetune_network(source: keras.Model) -> keras.Model:
     """Reference of exercise 1b: a copy of ``source`` up to ``features``, a new 5-way softmax."""
     from course_utils.config import import_keras
 
@@ -97,7 +100,7 @@ def finetune_network(source: Any) -> Any:
     return keras.Model(copy.inputs, head(copy.get_layer("features").output), name="finetuned")
 
 
-def make_multilabel() -> Any:
+def make_multilabel() -> keras.Model:
     """Reference of exercise 2a: the ConvNet with 10 sigmoid outputs, Adam 0.001, binary cross-entropy."""
     from course_utils.config import import_keras
     from course_utils.transfer.models import build_convnet

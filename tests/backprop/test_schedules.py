@@ -1,4 +1,4 @@
-"""Learning-rate schedules and the notebook-1 plots."""
+"""Learning-rate schedules, their plot and explorer."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,6 @@ import pytest
 from course_utils.backprop.schedules import (
     exponential_decay,
     inverse_decay,
-    plot_decision_boundary,
     plot_schedules,
     schedule_explorer,
     step_decay,
@@ -38,18 +37,6 @@ def test_plots_have_titles_and_labels():
     matplotlib.use("Agg")
     ax = plot_schedules(epochs=20)
     assert ax.get_title() and ax.get_xlabel() and len(ax.get_lines()) == 3
-    X = np.array([[0.0, 0.0], [1.0, 1.0]])
-    ax = plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t")
-    assert ax.get_title() == "t" and ax.get_xlabel() == "x_1" and ax.get_legend() is None
-    ax = plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t",
-                                class_names=["XOR = 0", "XOR = 1"])
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["XOR = 0", "XOR = 1"]
-    with pytest.raises(ValueError, match="1 class_names for 2 classes"):
-        plot_decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), title="t",
-                               class_names=["one"])
-    with pytest.raises(ValueError, match=r"\(N, 2\)"):
-        plot_decision_boundary(lambda P: P, np.zeros((3, 3)), np.zeros(3), title="t")
 
 
 def test_schedule_explorer_builds_widget():

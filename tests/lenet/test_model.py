@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from course_utils import training
 from course_utils.lenet import counts as lenet_counts
 from course_utils.lenet import model as lenet
 
@@ -144,23 +143,6 @@ def test_unknown_layer_has_no_connection_rule():
         lenet_counts.layer_connections(model.layers[0])
     with pytest.raises(ValueError, match="output"):
         lenet.build_lenet5(output="svm")
-
-
-def test_error_tracker_logs_percent_error():
-    import keras
-
-    model = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(10, kernel_initializer="zeros")])
-    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    x = np.zeros((20, 32, 32, 1), "float32")
-    y = np.array([0] * 5 + [3] * 15)
-    logs = {}
-    tracker = training.error_tracker(x, y)
-    tracker.set_model(model)
-    tracker.on_epoch_end(0, logs)
-    assert logs["test_error"] == 75.0   # all-zero logits: argmax is class 0
-    with pytest.raises(ValueError, match="20 inputs but 3 labels"):
-        training.error_tracker(x, y[:3])
 
 
 def test_own_layer_classes_are_counted_by_paper_name():

@@ -1,4 +1,4 @@
-"""course_utils.text.sampling: temperature, generation loop, widget; course_utils.text.charlm helpers."""
+"""course_utils.text.sampling: temperature, generation loop, widget."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.text.charlm import bpc_table, plot_char_embedding, sequence_pairs, stream_proba
 from course_utils.text.sampling import apply_temperature, generate, generation_widget, sample_next
 
 P = np.array([0.1, 0.6, 0.3, 0.0])
@@ -99,46 +98,3 @@ def test_widget_builds_and_generates(capsys):
     box.children[1].value = "abz"  # a character outside the vocabulary is reported, not sampled
     box.children[2].click()
     assert "not in the vocabulary: ['z']" in capsys.readouterr().out
-
-
-def test_sequence_pairs_shift_by_one():
-    x, y = sequence_pairs(np.arange(10), 4, 3)
-    np.testing.assert_array_equal(x, [[0, 1, 2, 3], [3, 4, 5, 6]])
-    np.testing.assert_array_equal(y, x + 1)
-    with pytest.raises(ValueError, match="length=0"):
-        sequence_pairs(np.arange(10), 0, 1)
-
-
-def test_stream_proba_uses_enough_context_and_the_right_position():
-    ids = np.random.default_rng(0).integers(0, 7, 103)
-
-    def predict(x):  # output j = one-hot of x[j]: "predicts" the last character read
-        return np.eye(7)[x]
-
-    probs = stream_proba(predict, ids, 30, chunk=16, warmup=10, batch=3)
-    assert probs.shape == (73, 7)
-    np.testing.assert_array_equal(probs.argmax(axis=1), ids[29:102])
-
-    def context_length(x):  # output j = number of characters read so far, j + 1
-        out = np.zeros(x.shape + (40,))
-        out[:, np.arange(x.shape[1]), np.arange(x.shape[1]) + 1] = 1
-        return out
-
-    lengths = stream_proba(context_length, ids, 30, chunk=16, warmup=10).argmax(axis=1)
-    assert lengths.min() == 10 and lengths.max() == 15
-    with pytest.raises(ValueError, match="first=5"):
-        stream_proba(predict, ids, 5, chunk=16, warmup=10)
-
-
-def test_bpc_table_and_embedding_plot():
-    table = bpc_table({"unigram": [4.3, 4.26], "lstm": [2.1, "-"]}, ["test", "val"])
-    assert "unigram" in table and "4.300" in table and table.count("\n") == 2
-    with pytest.raises(ValueError, match="'lstm'"):
-        bpc_table({"lstm": [1.0]}, ["a", "b"])
-    import matplotlib
-
-    matplotlib.use("Agg")
-    fig = plot_char_embedding(np.random.default_rng(0).normal(size=(3, 2)), "ab ", np.array([0, 1, 1]),
-                              title="t")
-    assert fig.axes[0].get_title() == "t"
-    assert [t.get_text() for t in fig.axes[0].texts] == ["a", "b", "␣"]

@@ -325,10 +325,3 @@ def test_average_precision_mistakes_are_caught(ranked, mistake):
     (y, s), train, _ = ranked
     (ap, map_), words = ap_mistakes(ranked)[mistake]
     _stops(tx.check_average_precision, ap, map_, y, s, train=lambda: train, words=words)
-
-
-def test_reference_average_precisions_match_scikit_learn(ranked):
-    (y, s), _, aps = ranked
-    ap, map_ = ref.average_precisions(y, s)
-    np.testing.assert_allclose(ap, aps(y, s, average=None), rtol=1e-12)
-    assert map_ == pytest.approx(aps(y, s, average="macro"))
