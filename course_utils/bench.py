@@ -77,11 +77,11 @@ def time_numpy_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
 def time_keras_epochs(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int = 100,
                       eta: float = 1.0) -> list[float]:
     """Seconds per epoch of the same MLP in Keras (after one untimed warm-up epoch)."""
-    from course_utils.config import import_keras
+    from course_utils.config import import_keras, seed_everything
     from course_utils.training import epoch_timer
 
     keras = import_keras()
-    keras.utils.set_random_seed(0)
+    seed_everything(0)
     model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(100, activation="sigmoid"),
                               keras.layers.Dense(Y.shape[1], activation="softmax")])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=eta), loss="categorical_crossentropy")

@@ -58,7 +58,8 @@ def batch(value: Any, name: str, func: str) -> np.ndarray:
     if X.ndim == 2:
         if X.dtype == np.uint8:
             raise CourseValueError(f"{func}: {name} is uint8 ({describe(X)}): raw pixels 0..255? "
-                                   f"Use {name}.astype(np.float32) / 255")
+                                   f"Scale it: course_utils.mnist.prepare(images) for MNIST, "
+                                   f"or {name}.astype(np.float32) / 255")
         return X
     if X.ndim > 2:
         raise CourseValueError(f"{func}: {name} has {describe(X)}; expected one flattened example "

@@ -43,3 +43,12 @@ def test_labels_are_converted_or_refused():
 def test_array_refuses_what_is_not_numbers(value, error, words):
     with pytest.raises(error, match=words):
         v.array(value, "x", "f")
+
+
+def test_batch_of_raw_pixels_says_how_to_scale_them():
+    raw = np.zeros((3, 784), dtype=np.uint8)
+    expected = (r"batch_fn: X is uint8 .*raw pixels 0\.\.255\?.*"
+                r"course_utils\.mnist\.prepare.*X\.astype\(np\.float32\) / 255")
+    with pytest.raises(CourseValueError, match=expected):
+        v.batch(raw, "X", "batch_fn")
+    assert v.batch(raw.astype(np.float32) / 255, "X", "batch_fn").shape == (3, 784)
