@@ -62,7 +62,7 @@ $(MUTATION_STAMP): $(STAMP)
 # (scratch output in mutants/, git-ignored), then one line per module (score = killed / (mutants
 # - no tests)). Set COURSE_DATA_DIR so that tests/test_data.py reads the real files.
 MUTATION_SUMMARY := { m = $$1; sub(/\.x(_|ǁ).*/, "", m); total[m]++; n[m, $$2]++ } \
-  END { printf "%-32s %7s %7s %8s %8s %8s %6s\n", "module", "mutants", "killed", "survived", \
+  END { printf "%-32s %7s %7s %8s %8s %8s %6s\n", "Module", "mutants", "killed", "survived", \
         "timeout", "no tests", "score"; \
         for (m in total) printf "%-32s %7d %7d %8d %8d %8d %5.1f%%\n", m, total[m], n[m, "killed"], \
         n[m, "survived"], n[m, "timeout"] + n[m, "suspicious"], n[m, "no"], \
@@ -70,7 +70,7 @@ MUTATION_SUMMARY := { m = $$1; sub(/\.x(_|ǁ).*/, "", m); total[m]++; n[m, $$2]+
 mutation: $(MUTATION_STAMP)
 	rm -rf mutants
 	time $(BIN)/mutmut run --max-children 1
-	$(BIN)/mutmut results --all true | awk '$(MUTATION_SUMMARY)' | sort
+	$(BIN)/mutmut results --all true | awk '$(MUTATION_SUMMARY)' | LC_ALL=C sort
 
 # Decks from the stored outputs (nothing runs); reveal.js and MathJax copied beside them.
 slides: $(SLIDES_STAMP)
