@@ -253,8 +253,6 @@ def test_relative_errors_edges():
     # finite values whose difference or sum overflows: the true ratio, not NaN or 0
     assert rel_error([1e308], [-1e308]) == 1.0
     assert rel_error([1e308], [9e307]) == pytest.approx(1 / 19)
-    with pytest.raises(CheckError, match="relative error 5.3e-02"):
-        check_close("x", 1e308, 9e307)
 
 
 def test_matches_uses_its_tolerances():
