@@ -152,8 +152,12 @@ def test_cli_fetch_downloads_and_status_changes_nothing(isolated_data, http_serv
                                                         capsys):
     import os
 
+    from tqdm.auto import tqdm
+
     from course_utils.partials import _host
 
+    # no tqdm monitor thread left behind: a process forked after this test could deadlock on its lock
+    monkeypatch.setattr(tqdm, "monitor_interval", 0)
     http_server.routes["/blob.bin"] = (200, PAYLOAD, "ok")
     entry = data.DataFile("testset", "blob.bin", DIGEST, (http_server.url("/blob.bin"),))
     monkeypatch.setitem(REGISTRY, "testset", {"blob.bin": entry})
