@@ -3,6 +3,7 @@
 import hashlib
 import shutil
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -156,7 +157,9 @@ def test_cli_fetch_downloads_and_status_changes_nothing(isolated_data, http_serv
 
     from course_utils.partials import _host
 
-    # no tqdm monitor thread left behind: a process forked after this test could deadlock on its lock
+    # tqdm's default lock is shared with forked processes (mutmut forks one per mutant): a
+    # process's own lock, and no monitor thread left behind
+    monkeypatch.setattr(tqdm, "_lock", threading.RLock(), raising=False)
     monkeypatch.setattr(tqdm, "monitor_interval", 0)
     http_server.routes["/blob.bin"] = (200, PAYLOAD, "ok")
     entry = data.DataFile("testset", "blob.bin", DIGEST, (http_server.url("/blob.bin"),))
