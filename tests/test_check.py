@@ -14,7 +14,6 @@ from course_utils.check import (
     check_unchanged,
     rel_error,
 )
-from course_utils.results import print_results
 
 
 def test_rel_error():
@@ -106,12 +105,6 @@ def test_check_unchanged(capsys):
     x -= 1
     with pytest.raises(CheckError, match="changed in place"):
         check_unchanged("X", before, x)
-
-
-def test_print_results(capsys):
-    print_results(acc=0.92345678, epochs=20, name="lstm", big=123456.7)
-    assert capsys.readouterr().out.splitlines() == [
-        "acc = 0.9235", "epochs = 20", "name = lstm", "big = 123457"]
 
 
 def test_check_that(capsys):

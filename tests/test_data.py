@@ -111,14 +111,6 @@ def test_tiny_shakespeare():
     assert len(text) == 1115394 and text.startswith("First Citizen:")
 
 
-def test_fleurs_body_needs_both_markers():
-    assert data.fleurs_body("no markers here\n") is None
-    assert data.fleurs_body("Charles Baudelaire avait un ami\nbut no end\n") is None
-    body = data.fleurs_body("\ufeffheader\r\nCharles Baudelaire avait un ami  \r\n\r\n"
-                            "End of the Project Gutenberg EBook\r\n")
-    assert body == "Charles Baudelaire avait un ami\n"
-
-
 def test_cli_status_without_a_dataset_checks_all(isolated_data, capsys):
     assert data.main(["status"]) == 1  # was an argparse error: invalid choice ['all']
     out = capsys.readouterr().out
@@ -220,17 +212,6 @@ def test_checksum_errors_name_the_file_and_the_bad_byte(tmp_path):
     with pytest.raises(ChecksumError, match=r"nor is it a copy of the poems: byte 3 \(b'\\xff'\) "
                                             r"is not UTF-8"):
         poems.verify_bytes(b"abc\xff\xfedef")
-
-
-def test_fleurs_body_edges():
-    end = "End of this Project Gutenberg EBook\n"
-    # a BOM right before the first line of the poems, old Mac line ends
-    assert data.fleurs_body("\ufeffCharles Baudelaire avait un ami\rla suite\r" + end) == \
-        "Charles Baudelaire avait un ami\nla suite\n"
-    # an end marker in the header, before the poems, is not their end
-    assert data.fleurs_body("end of the Project Gutenberg EBook (licence)\n"
-                            "Charles Baudelaire avait un ami\n" + end) == \
-        "Charles Baudelaire avait un ami\n"
 
 
 def test_full_fleurs_text_has_unix_line_ends(monkeypatch):

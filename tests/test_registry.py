@@ -44,3 +44,22 @@ def test_a_poems_copy_with_another_header_passes_on_its_body():
         entry.verify_bytes(b"\xff" + other_header.encode("utf-8"))
     with pytest.raises(ChecksumError, match="sha256"):
         entry.verify_bytes(other_header.replace("poemes", "poems").encode("utf-8"))
+
+
+def test_fleurs_body_needs_both_markers():
+    assert fleurs_body("no markers here\n") is None
+    assert fleurs_body("Charles Baudelaire avait un ami\nbut no end\n") is None
+    body = fleurs_body("\ufeffheader\r\nCharles Baudelaire avait un ami  \r\n\r\n"
+                            "End of the Project Gutenberg EBook\r\n")
+    assert body == "Charles Baudelaire avait un ami\n"
+
+
+def test_fleurs_body_edges():
+    end = "End of this Project Gutenberg EBook\n"
+    # a BOM right before the first line of the poems, old Mac line ends
+    assert fleurs_body("\ufeffCharles Baudelaire avait un ami\rla suite\r" + end) == \
+        "Charles Baudelaire avait un ami\nla suite\n"
+    # an end marker in the header, before the poems, is not their end
+    assert fleurs_body("end of the Project Gutenberg EBook (licence)\n"
+                            "Charles Baudelaire avait un ami\n" + end) == \
+        "Charles Baudelaire avait un ami\n"
