@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # The optional extras (pyproject.toml): decks (slides), browser tests (slides and ui: Playwright).
 SLIDES_STAMP := $(VENV)/.slides-stamp
 UI_STAMP := $(VENV)/.ui-stamp
+MUTATION_STAMP := $(VENV)/.mutation-stamp
 # Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8899"`.
 LAB_ARGS ?=
 # Jupyter refuses to run as root unless told (containers, Binder-like machines).
@@ -17,7 +18,7 @@ WORKSPACE ?= workspace
 # Students' JupyterLab: the course's config folder first (it turns nbgrader's grading UI off).
 STUDENT_JUPYTER := JUPYTER_CONFIG_PATH="$(CURDIR)/config/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
 
-.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results bench-notebooks clean-venv slides test-ui
+.PHONY: help install data lab lab-solutions workspace test unit nbval lint execute student results bench-notebooks clean-venv slides test-ui mutation
 
 help:
 	@echo "make lab     set up (venv, packages, data) and open JupyterLab on your notebooks in $(WORKSPACE)/"
@@ -29,6 +30,7 @@ help:
 	@echo "make results the headline figures stored in each notebook, beside their targets"
 	@echo "make student make the student versions (solutions cleared) in build/student/"
 	@echo "make execute NB=notebooks/01_backprop_by_hand.ipynb   re-run a notebook in full mode, in place"
+	@echo "make mutation  mutation score of the tests of five modules (README, \"Mutation score\")"
 	@echo "make bench-notebooks NB=\"02 03\"   full-mode runs with a cold then a warm model cache"
 
 install: $(STAMP)
@@ -50,6 +52,25 @@ $(SLIDES_STAMP): $(STAMP)
 $(UI_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,slides,ui]'
 	@touch $@
+
+$(MUTATION_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,mutation]'
+	@touch $@
+
+# Mutation score (maintainers): mutmut mutates the modules named in pyproject.toml's [tool.mutmut],
+# one worker, each mutant against the tests that call the mutated function; a fresh run each time
+# (scratch output in mutants/, git-ignored), then one line per module (score = killed / (mutants
+# - no tests)). Set COURSE_DATA_DIR so that tests/test_data.py reads the real files.
+MUTATION_SUMMARY := { m = $$1; sub(/\.x(_|ǁ).*/, "", m); total[m]++; n[m, $$2]++ } \
+  END { printf "%-32s %7s %7s %8s %8s %8s %6s\n", "Module", "mutants", "killed", "survived", \
+        "timeout", "no tests", "score"; \
+        for (m in total) printf "%-32s %7d %7d %8d %8d %8d %5.1f%%\n", m, total[m], n[m, "killed"], \
+        n[m, "survived"], n[m, "timeout"] + n[m, "suspicious"], n[m, "no"], \
+        100 * n[m, "killed"] / (total[m] - n[m, "no"]) }
+mutation: $(MUTATION_STAMP)
+	rm -rf mutants
+	time $(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results --all true | awk '$(MUTATION_SUMMARY)' | LC_ALL=C sort
 
 # Decks from the stored outputs (nothing runs); reveal.js and MathJax copied beside them.
 slides: $(SLIDES_STAMP)

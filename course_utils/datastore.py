@@ -1,7 +1,7 @@
 """Where a data file is found: the offline pack, the download cache, the network.
 
 :func:`locate` (and :func:`find`, which also returns the verified bytes) looks
-for a file of :data:`course_utils.data.REGISTRY` in this order:
+for a file of :data:`course_utils.registry.REGISTRY` in this order:
 
 1. the offline data pack named by ``COURSE_DATA_DIR`` (read-only: a bad file
    there is an error, never replaced behind your back);
@@ -23,7 +23,6 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from course_utils.download import download_with_mirrors
 from course_utils.errors import (
@@ -34,9 +33,7 @@ from course_utils.errors import (
     os_reason,
 )
 from course_utils.partials import remove_stale_partials
-
-if TYPE_CHECKING:
-    from course_utils.data import DataFile
+from course_utils.registry import REGISTRY, DataFile
 
 PACK_LAYOUT = """\
   mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz
@@ -72,8 +69,6 @@ def pack_problem(pack: Path) -> str | None:
     :data:`PACK_LAYOUT`). A folder that merely lacks some files is a pack: each
     missing file is reported when it is needed.
     """
-    from course_utils.data import REGISTRY
-
     entries = [e for files in REGISTRY.values() for e in files.values()]
     top = {e.folder.split("/")[0] for e in entries}
     inner = {e.name for e in entries} | {part for e in entries for part in e.folder.split("/")[1:]}

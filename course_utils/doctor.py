@@ -165,9 +165,10 @@ def _pack() -> list[Finding]:
 
 def _datasets(download: bool) -> list[Finding]:
     """One finding per dataset; with ``download=False`` nothing is written or removed."""
-    from course_utils.data import REGISTRY, CourseDataError, cache_dir, locate
+    from course_utils.data import CourseDataError, cache_dir, locate
     from course_utils.datastore import usable_pack
     from course_utils.partials import partial_files
+    from course_utils.registry import REGISTRY
 
     usable_pack(warn=False)  # reported by _pack(), not again on stderr
     findings = []

@@ -24,9 +24,7 @@ import errno
 import hashlib
 import http.client
 import os
-import socket
 import stat
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +33,7 @@ from pathlib import Path
 
 from course_utils.errors import ChecksumError, DataAccessError, os_reason
 from course_utils.partials import partial_name
+from course_utils.watchdog import Watchdog, watched_opener
 
 __all__ = ["ChecksumError", "download_one", "download_with_mirrors", "sha256_of"]
 
@@ -70,85 +69,6 @@ Verifier = Callable[[Path], None]
 
 # --- one transfer --------------------------------------------------------------------------
 
-class _Watchdog:
-    """Shuts the connection's sockets down at the deadline, so no read blocks past it."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._socks: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._socks.append(socket.fromfd(sock.fileno(), sock.family, sock.type))
-            if self.expired:
-                self._shutdown()
-
-    def _shutdown(self) -> None:
-        for s in self._socks:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            self._shutdown()
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-        with self._lock:
-            for s in self._socks:
-                s.close()
-            self._socks.clear()
-
-
-def _watched(connection_class: type, watchdog: _Watchdog) -> type:
-    class Watched(connection_class):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            create = self._create_connection
-
-            def create_and_watch(*a, **k) -> socket.socket:
-                sock = create(*a, **k)
-                watchdog.watch(sock)
-                return sock
-
-            self._create_connection = create_and_watch
-
-    return Watched
-
-
-class _WatchMixin:
-    watchdog: _Watchdog
-
-    def do_open(self, http_class, req, **kwargs):
-        return super().do_open(_watched(http_class, self.watchdog), req, **kwargs)
-
-
-class _HTTPHandler(_WatchMixin, urllib.request.HTTPHandler):
-    pass
-
-
-class _HTTPSHandler(_WatchMixin, urllib.request.HTTPSHandler):
-    pass
-
-
-def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
-    handlers = [_HTTPHandler(), _HTTPSHandler()]
-    for h in handlers:
-        h.watchdog = watchdog
-    return urllib.request.build_opener(*handlers)
-
-
 def _local_error(exc: OSError, doing: str, path: Path) -> DataAccessError:
     return DataAccessError(f"cannot {doing} {path}: {os_reason(exc)}")
 
@@ -166,11 +86,11 @@ def _write_all(out, block: bytes, path: Path) -> None:
 
 
 def _transfer(url: str, out, path: Path, name: str, *, timeout: float, deadline: float,
-              progress: bool, watchdog: _Watchdog) -> None:
+              progress: bool, watchdog: Watchdog) -> None:
     """Copy the body of ``url`` into the open file ``out``; raise OSError on any network fault."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     start = time.monotonic()
-    with _opener(watchdog).open(request, timeout=timeout) as resp:
+    with watched_opener(watchdog).open(request, timeout=timeout) as resp:
         length = resp.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         received, window_start, window_bytes = 0, start, 0
@@ -240,7 +160,7 @@ def download_one(url: str, dest: Path, verify: Verifier, *, timeout: float | Non
         raise _local_error(exc, "create", tmp) from None
     try:
         try:
-            with _Watchdog(deadline) as watchdog:
+            with Watchdog(deadline) as watchdog:
                 try:
                     _transfer(url, out, tmp, dest.name, timeout=timeout, deadline=deadline,
                               progress=progress, watchdog=watchdog)

@@ -48,7 +48,7 @@ def prepare(images: np.ndarray, *, layout: str = "flat") -> np.ndarray:
 
     Returns
     -------
-    x : ndarray of float32, shape given by ``layout``
+    x : ndarray of shape given by ``layout``, dtype float32
 
     Raises
     ------
@@ -95,9 +95,9 @@ def split_indices(n_total: int, n_val: int, *, seed: int = SPLIT_SEED) -> tuple[
 
     Returns
     -------
-    train_idx : ndarray of int64, shape (n_total - n_val,)
+    train_idx : ndarray of shape (n_total - n_val,), dtype int64
         The first ``n_total - n_val`` entries of the permutation.
-    val_idx : ndarray of int64, shape (n_val,)
+    val_idx : ndarray of shape (n_val,), dtype int64
         Its last ``n_val`` entries: together, every index once.
 
     Raises

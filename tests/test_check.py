@@ -1,5 +1,7 @@
 """course_utils.check: one line per check, the printed error decides, bad values named."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -12,7 +14,6 @@ from course_utils.check import (
     check_unchanged,
     rel_error,
 )
-from course_utils.results import print_results
 
 
 def test_rel_error():
@@ -106,12 +107,6 @@ def test_check_unchanged(capsys):
         check_unchanged("X", before, x)
 
 
-def test_print_results(capsys):
-    print_results(acc=0.92345678, epochs=20, name="lstm", big=123456.7)
-    assert capsys.readouterr().out.splitlines() == [
-        "acc = 0.9235", "epochs = 20", "name = lstm", "big = 123457"]
-
-
 def test_check_that(capsys):
     assert check_that(True, "count: 12, expected 12") is None
     with pytest.raises(CheckError, match="count: 11, expected 12"):
@@ -146,3 +141,127 @@ def test_rel_error_never_counts_nan_or_a_lone_infinity_as_agreement():
     assert rel_error([1.0, np.inf], [1.0, np.inf]) == 0.0
     assert rel_error([1.0, 2.0], [1.0, 2.0 + 1e-12], atol=1e-9) == 0.0
     assert rel_error([0.0, 2.0], [1e-12, 2.0]) == 1.0
+
+
+def test_collect_passed_keeps_passing_lines_and_still_prints_failures(capsys):
+    from course_utils.check import collect_passed
+
+    with collect_passed() as outer:
+        check_close("a", 1.0, 1.0)
+        with collect_passed() as inner:
+            check_that(True, "b: 2, expected 2")
+        check_at_least("c", 0.5, 0.4)
+        with pytest.raises(CheckError):
+            check_that(False, "d: 1, expected 2")
+    assert inner == ["b: 2, expected 2"]  # the innermost collector only
+    assert outer == ["a: 1, expected 1 (relative error 0.0e+00, tolerance 1e-06)",
+                     "c: 0.5000, target >= 0.4000"]
+    assert capsys.readouterr().out == "d: 1, expected 2  WRONG\n"
+    check_that(True, "e")  # outside: printed again
+    assert capsys.readouterr().out == "e  OK\n"
+
+
+def test_check_that_message_is_the_line_then_the_hint():
+    with pytest.raises(CheckError) as info:
+        check_that(False, "n: 3, expected 4")
+    assert str(info.value) == "n: 3, expected 4"
+    with pytest.raises(CheckError) as info:
+        check_that(False, "n: 3, expected 4", hint="count again")
+    assert str(info.value) == "n: 3, expected 4\ncount again"
+
+
+def test_check_close_boundaries_and_atol(capsys):
+    check_close("x", [1.0, 2.0], [1.0, 2.0], rtol=0.0)  # error 0 <= tolerance 0
+    check_close("x", [0.0], [1e-9], atol=1e-8)  # within atol: no error
+    with pytest.raises(CheckError):
+        check_close("x", [0.0], [1e-9])
+    check_close("x", [3], [3])  # integers
+
+
+def test_check_close_message_says_what_is_wrong():
+    with pytest.raises(CheckError) as info:
+        check_close("loss", np.full(3, 2.0), np.ones(3))
+    lines = str(info.value).split("\n")
+    assert lines[0] == "loss: max relative error 3.3e-01 (tolerance 1e-06)"
+    assert lines[1].startswith("every entry is 2 times too large")
+    with pytest.raises(CheckError) as info:
+        check_close("loss", np.full(3, 2.0), np.ones(3), hint="did you sum?")
+    assert str(info.value).split("\n")[1].startswith("did you sum?; every entry is 2 times")
+    with pytest.raises(CheckError) as info:
+        check_close("h", np.ones(10), np.ones((1, 10)), hint="reshape")
+    assert str(info.value) == ("h: shape (10,), expected (1, 10)\n"
+                               "reshape; one axis of size 1 missing: use keepdims=True or [:, None]")
+
+
+def test_bad_values_name_the_argument_and_where():
+    with pytest.raises(CheckError, match=r"^W: got None"):
+        check_close("W", None, 1.0)
+    with pytest.raises(CheckError, match=r"^acc: got None"):
+        check_at_least("acc", None, 0.5)
+    with pytest.raises(CheckError, match=r"^W: got a list that is not an array of numbers"):
+        check_close("W", [[1.0, 2.0], [3.0]], np.ones(2))
+    grid = np.zeros((2, 3))
+    grid[1, 2] = np.nan
+    with pytest.raises(CheckError, match=r"1 of 6 entries are NaN \(first at index \(1, 2\)\)"):
+        check_close("W", grid, np.zeros((2, 3)))
+    with pytest.raises(CheckError, match=r"1 of 1 entries are infinite \(first at index \(\)\)"):
+        check_close("s", np.float64("inf"), 1.0)
+
+
+def test_check_at_least_accepts_the_target_itself(capsys):
+    check_at_least("acc", 0.92, 0.92)
+    check_at_least("acc", [[0.95]], 0.92)
+    assert capsys.readouterr().out.splitlines() == ["acc: 0.9200, target >= 0.9200  OK",
+                                                     "acc: 0.9500, target >= 0.9200  OK"]
+
+
+def test_check_unchanged_lines_and_nan(capsys):
+    x = np.array([1.0, np.nan])
+    check_unchanged("X", x.copy(), x)  # NaN where it was is not a change
+    with pytest.raises(CheckError) as info:
+        check_unchanged("X", x.copy(), x[:1])
+    assert str(info.value) == ("X: changed in place, expected unchanged\n"
+                               "work on a copy (e.g. `X = X - m`, not `X -= m`)")
+    assert capsys.readouterr().out.splitlines()[0] == "X: unchanged, expected unchanged  OK"
+
+
+def test_check_shape_hints(capsys):
+    with pytest.raises(CheckError) as info:
+        check_shape("h", np.zeros(10), (None, 10))
+    assert str(info.value) == ("h: shape (10,), expected (any, 10)\n"
+                               "one axis of size 1 missing: use keepdims=True or [:, None]")
+    check_shape("h", np.zeros((3, 10)), (None, 10))
+    assert capsys.readouterr().out.splitlines()[-1] == "h: shape (3, 10), expected (any, 10)  OK"
+
+
+def test_relative_errors_edges():
+    from course_utils.check import relative_errors
+
+    np.testing.assert_array_equal(relative_errors(np.array([0.0, 1.0]), np.array([0.5, 1.0])), [1.0, 0.0])
+    assert rel_error([1.0], [1.5], atol=0.5) == 0.0  # a difference equal to atol counts as none
+    assert rel_error([1, 2], [1, 3]) == pytest.approx(0.2)  # integers are not truncated
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert rel_error([0.0, np.inf, np.nan, 1e308], [0.0, 1.0, 1.0, -1e308]) == np.inf
+    # finite values whose difference or sum overflows: the true ratio, not NaN or 0
+    assert rel_error([1e308], [-1e308]) == 1.0
+    assert rel_error([1e308], [9e307]) == pytest.approx(1 / 19)
+
+
+def test_matches_uses_its_tolerances():
+    from course_utils.check import matches
+
+    assert matches(1.0, 1.01, rtol=0.1) and not matches(1.0, 1.01)
+    assert not matches(1e-10, 0.0)  # no hidden absolute tolerance of 1e-8
+    assert matches([1, 2], [1.0, 2.0])
+
+
+def test_fair_minimum_bounds():
+    from course_utils.check import fair_minimum
+
+    assert fair_minimum(0.0, 1) == 0.0
+    assert fair_minimum(0.5, 1) == pytest.approx(0.5 - 3 * 0.5)
+    with pytest.raises(ValueError, match=r"reference=1\.5"):
+        fair_minimum(1.5, 100)
+    with pytest.raises(ValueError, match=r"n=0"):
+        fair_minimum(0.5, 0)

@@ -3,6 +3,7 @@
 import hashlib
 import shutil
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -110,14 +111,6 @@ def test_tiny_shakespeare():
     assert len(text) == 1115394 and text.startswith("First Citizen:")
 
 
-def test_fleurs_body_needs_both_markers():
-    assert data.fleurs_body("no markers here\n") is None
-    assert data.fleurs_body("Charles Baudelaire avait un ami\nbut no end\n") is None
-    body = data.fleurs_body("\ufeffheader\r\nCharles Baudelaire avait un ami  \r\n\r\n"
-                            "End of the Project Gutenberg EBook\r\n")
-    assert body == "Charles Baudelaire avait un ami\n"
-
-
 def test_cli_status_without_a_dataset_checks_all(isolated_data, capsys):
     assert data.main(["status"]) == 1  # was an argparse error: invalid choice ['all']
     out = capsys.readouterr().out
@@ -140,3 +133,96 @@ def test_shared_pack_verifies_with_status(capsys):
         present(name)
     assert data.main(["status"]) == 0
     assert "MISSING" not in capsys.readouterr().out
+
+
+# --- the CLI's fetch, partial files and messages, on a test file served from 127.0.0.1 -----
+
+PAYLOAD = bytes(range(256)) * 40  # 10 KiB of test bytes, not a dataset
+DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+def test_cli_fetch_downloads_and_status_changes_nothing(isolated_data, http_server, monkeypatch,
+                                                        capsys):
+    import os
+
+    from tqdm.auto import tqdm
+
+    from course_utils.partials import _host
+
+    # tqdm's default lock is shared with forked processes (mutmut forks one per mutant): a
+    # process's own lock, and no monitor thread left behind
+    monkeypatch.setattr(tqdm, "_lock", threading.RLock(), raising=False)
+    monkeypatch.setattr(tqdm, "monitor_interval", 0)
+    http_server.routes["/blob.bin"] = (200, PAYLOAD, "ok")
+    entry = data.DataFile("testset", "blob.bin", DIGEST, (http_server.url("/blob.bin"),))
+    monkeypatch.setitem(REGISTRY, "testset", {"blob.bin": entry})
+    dest = isolated_data / "testset" / "blob.bin"
+    dest.parent.mkdir(parents=True)
+    stale = dest.with_name(f".blob.bin.{_host()}.99999999.0badc0de.part")  # its writer is gone
+    stale.write_bytes(b"xx")
+    live = dest.with_name(f".blob.bin.{_host()}.{os.getpid()}.0000beef.part")  # this process
+    live.write_bytes(b"y")
+
+    assert data.main(["status", "testset"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "data pack (COURSE_DATA_DIR): not set",
+        f"download cache:              {isolated_data}",
+        f"partial  {live}  (1 bytes, may belong to a download in progress)",  # sorted by name
+        f"partial  {stale}  (2 bytes, left by an interrupted download: the next `fetch` removes it)",
+        "MISSING  testset/blob.bin"]
+    assert captured.err.startswith("\ntestset/blob.bin is missing")
+    assert stale.exists() and not dest.exists() and http_server.hits == []
+
+    assert data.main(["fetch", "testset"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[2:] == [
+        f"removed  {stale}  (left by an interrupted download)",
+        f"partial  {live}  (1 bytes, may belong to a download in progress)",
+        f"ok       {'testset/blob.bin':42s} {dest}"]
+    # no problem reported; the progress bar (stderr) names the file and counts KiB of bytes
+    assert "missing" not in captured.err and "blob.bin: " in captured.err
+    assert "/10.0k [" in captured.err and "B/s]" in captured.err
+    assert dest.read_bytes() == PAYLOAD and not stale.exists() and live.exists()
+    assert data.fetch(["testset"]) == []  # download=True by default; already there
+
+
+def test_cli_names_an_unusable_pack(isolated_data, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "no-such-pack"))
+    data.main(["status", "shakespeare"])
+    assert (f"data pack (COURSE_DATA_DIR): {tmp_path / 'no-such-pack'}   NOT USABLE, ignored "
+            "(see the warning)") in capsys.readouterr().out.splitlines()
+
+
+def test_checksum_errors_name_the_file_and_the_bad_byte(tmp_path):
+    entry = data.DataFile("testset", "blob.bin", DIGEST, ())
+    bad = tmp_path / "blob.bin"
+    bad.write_bytes(PAYLOAD[:-1])
+    got = hashlib.sha256(PAYLOAD[:-1]).hexdigest()
+    with pytest.raises(ChecksumError) as info:
+        entry.verify(bad)
+    assert str(info.value) == f"{bad}: sha256 {got}, expected {DIGEST}"
+    with pytest.raises(ChecksumError, match=f"^<bytes>: sha256 {got}, expected {DIGEST}$"):
+        entry.verify_bytes(PAYLOAD[:-1])
+    with pytest.raises(ChecksumError, match=f"^sha256 {got}, expected"):
+        entry.verify_bytes(PAYLOAD[:-1], source="")
+    (tmp_path / "ok.bin").write_bytes(PAYLOAD)
+    entry.verify(tmp_path / "ok.bin")
+    poems = REGISTRY["fleurs"]["fleurs_mal.txt"]
+    with pytest.raises(ChecksumError, match=r"nor is it a copy of the poems: byte 3 \(b'\\xff'\) "
+                                            r"is not UTF-8"):
+        poems.verify_bytes(b"abc\xff\xfedef")
+
+
+def test_full_fleurs_text_has_unix_line_ends(monkeypatch):
+    monkeypatch.setattr(data, "_read_text", lambda entry: "a\r\nb\rc\n")  # a copy with CRLF, CR
+    assert data.load_fleurs_du_mal(full=True) == "a\nb\nc\n"
+
+
+def test_images_and_labels_that_disagree_are_named(monkeypatch):
+    import numpy as np
+
+    fake = {"train-images-idx3-ubyte.gz": np.zeros((3, 28, 28)), "train-labels-idx1-ubyte.gz": np.zeros(2)}
+    monkeypatch.setattr(data, "_read_idx_file", lambda entry: fake[entry.name])
+    with pytest.raises(DataCorruptError, match="^mnist train: 3 images but 2 labels$"):
+        data._load_idx_pair("mnist", "train")

@@ -108,3 +108,66 @@ def test_cli_status_reports_missing_files(isolated_data, capsys):
     captured = capsys.readouterr()
     assert "MISSING  mnist/train-images-idx3-ubyte.gz" in captured.out
     assert "yann.lecun.com" in captured.err
+
+
+# --- course_utils.download itself: time limits, local errors, the mirrors' report ----------
+
+def _silent_server():
+    """A socket on 127.0.0.1 that accepts connections and never answers."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock, f"http://127.0.0.1:{sock.getsockname()[1]}/blob.bin"
+
+
+def _never(path):
+    raise AssertionError("nothing should reach verify")
+
+
+def test_socket_timeout_and_deadline_reach_the_transfer(tmp_path):
+    from course_utils.download import download_with_mirrors
+
+    sock, url = _silent_server()
+    with sock:
+        # a short socket timeout, a long deadline: the read times out
+        with pytest.raises(OSError) as info:
+            download_with_mirrors([url], tmp_path / "a.bin", _never, timeout=0.3, deadline=30,
+                                  progress=False)
+        assert str(info.value) == f"every source failed:\n  {url}: timed out"
+        # a long socket timeout, a short deadline: the watchdog gives up
+        with pytest.raises(OSError) as info:
+            download_with_mirrors([url, url], tmp_path / "a.bin", _never, timeout=30, deadline=0.3,
+                                  progress=False)
+        lines = str(info.value).split("\n")
+        assert lines[0] == "every source failed:" and len(lines) == 3
+        assert all(line.startswith(f"  {url}: gave up after 0.3 s (") for line in lines[1:])
+    assert leftovers(tmp_path) == []
+
+
+def test_local_errors_name_the_path(tmp_path, http_server):
+    from course_utils.download import download_one
+    from course_utils.errors import DataAccessError
+
+    http_server.routes["/blob.bin"] = (200, PAYLOAD, "ok")
+    url = http_server.url("/blob.bin")
+    folder = tmp_path / "blob.bin"
+    folder.mkdir()  # a folder where the file should go
+    with pytest.raises(DataAccessError, match=f"^cannot write {folder}: "):
+        download_one(url, folder, _never, progress=False)
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(DataAccessError, match=f"^cannot write {tmp_path / 'file' / 'blob.bin'}: "):
+        download_one(url, tmp_path / "file" / "blob.bin", _never, progress=False)
+    assert http_server.hits == []  # refused before any transfer
+
+
+def test_http_errors_are_described(tmp_path, http_server):
+    from course_utils.download import download_with_mirrors
+
+    http_server.routes["/blob.bin"] = (200, PAYLOAD, "ok")
+    good = http_server.url("/blob.bin")
+    failures = download_with_mirrors([http_server.url("/nothing"), good], tmp_path / "b.bin",
+                                     entry(good).verify, progress=False)
+    assert failures == [f"{http_server.url('/nothing')}: HTTP 404 Not Found"]
+    assert (tmp_path / "b.bin").read_bytes() == PAYLOAD

@@ -24,8 +24,7 @@ import warnings
 import numpy as np
 import pytest
 
-from course_utils import data, datastore, download, partials
-from course_utils.data import DataFile
+from course_utils import data, datastore, download, partials, registry
 from course_utils.errors import (
     CourseDataError,
     CourseError,
@@ -33,6 +32,7 @@ from course_utils.errors import (
     DataCorruptError,
     DataUnavailableError,
 )
+from course_utils.registry import DataFile
 
 PAYLOAD = bytes(range(256)) * 400  # 100 KiB of test bytes, not a dataset
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
@@ -414,7 +414,7 @@ def test_partial_files_are_reported_by_status_and_cleaned_by_fetch(kind, isolate
     stale = kind in ("writer-gone", "old-unnamed-partial")
     fault_server.routes["/blob.bin"] = "good"
     e = entry(fault_server.url("/blob.bin"))
-    monkeypatch.setitem(data.REGISTRY, "testset", {"blob.bin": e})
+    monkeypatch.setitem(registry.REGISTRY, "testset", {"blob.bin": e})
 
     assert bounded(lambda: data.main(["status", "testset"]))[1] == 1  # reports, changes nothing
     out = capsys.readouterr().out
@@ -451,7 +451,7 @@ def test_killed_download_leaves_a_partial_that_status_reports_and_fetch_removes(
     child.kill()
     child.join(LIMIT_S)
     [part] = [p for p in folder.iterdir() if p.suffix == ".part"]
-    monkeypatch.setitem(data.REGISTRY, "testset", {"blob.bin": entry(fault_server.url("/blob.bin"))})
+    monkeypatch.setitem(registry.REGISTRY, "testset", {"blob.bin": entry(fault_server.url("/blob.bin"))})
     assert bounded(lambda: data.main(["status", "testset"]))[1] == 1
     assert f"partial  {part}" in capsys.readouterr().out and part.exists()
     assert bounded(lambda: data.main(["fetch", "testset"]))[1] == 0
@@ -464,7 +464,7 @@ def test_killed_download_leaves_a_partial_that_status_reports_and_fetch_removes(
 @pytest.mark.parametrize("tool", ["status", "doctor"])
 def test_diagnostics_leave_a_corrupt_cached_file_alone(tool, isolated_data, monkeypatch, capsys):
     e = entry("http://127.0.0.1:9/never-asked")
-    monkeypatch.setitem(data.REGISTRY, "testset", {"blob.bin": e})
+    monkeypatch.setitem(registry.REGISTRY, "testset", {"blob.bin": e})
     cached = isolated_data / "testset" / "blob.bin"
     _write(cached, b"\xff" + PAYLOAD[1:])
     before = sorted((p.name, p.stat().st_mtime_ns) for p in isolated_data.rglob("*"))
@@ -493,7 +493,7 @@ def test_doctor_reports_permission_errors_instead_of_aborting(fault, isolated_da
     monkeypatch.setenv("COURSE_DATA_DIR", str(pack))
     where = pack if fault.startswith("pack") else isolated_data
     e = entry("http://127.0.0.1:9/never-asked")
-    monkeypatch.setitem(data.REGISTRY, "testset", {"blob.bin": e})
+    monkeypatch.setitem(registry.REGISTRY, "testset", {"blob.bin": e})
     _write(where / "testset" / "blob.bin", PAYLOAD)
     _patch_open(monkeypatch, datastore, lambda p, m: str(where) in p, _denied("x"))
     kind, findings, _ = bounded(lambda: doctor._datasets(download=False))
@@ -549,13 +549,13 @@ def test_two_processes_repairing_the_same_file(start, isolated_data, fault_serve
 # --- decoding: what passes verification loads ---------------------------------------------
 
 def _fleurs_text(header: str = "The Project Gutenberg EBook of Les Fleurs du mal") -> str:
-    return (f"\ufeff{header}\r\n\r\n{data.FLEURS_START} qui s'appelait...\r\n"
+    return (f"\ufeff{header}\r\n\r\n{registry.FLEURS_START} qui s'appelait...\r\n"
             "Je suis belle, ô mortels! comme un rêve de pierre,\r\n\r\n"
             "End of the Project Gutenberg EBook of Les Fleurs du mal\r\nlicence\r\n")
 
 
 def _fleurs_entry(reference: bytes) -> DataFile:
-    body = data.fleurs_body(reference.decode("utf-8-sig"))
+    body = registry.fleurs_body(reference.decode("utf-8-sig"))
     return DataFile("text", "fleurs_mal.txt", hashlib.sha256(reference).hexdigest(),
                     ("http://127.0.0.1:9/never-asked",),
                     body_sha256=hashlib.sha256(body.encode()).hexdigest())
@@ -580,7 +580,7 @@ FLEURS_COPIES = {
 def test_fleurs_copy_loads_if_and_only_if_it_verifies(copy, tmp_path, monkeypatch, isolated_data):
     reference = _fleurs_text().encode()
     e = _fleurs_entry(reference)
-    monkeypatch.setitem(data.REGISTRY, "fleurs", {"fleurs_mal.txt": e})
+    monkeypatch.setitem(registry.REGISTRY, "fleurs", {"fleurs_mal.txt": e})
     make, loads = FLEURS_COPIES[copy]
     pack = tmp_path / "pack"
     _write(pack / "text" / "fleurs_mal.txt", make(_fleurs_text()))
@@ -591,7 +591,7 @@ def test_fleurs_copy_loads_if_and_only_if_it_verifies(copy, tmp_path, monkeypatc
     kind, text, _ = bounded(data.load_fleurs_du_mal)
     assert findings["data: fleurs"].ok == loads  # the doctor says "verified" iff it loads
     if loads:
-        assert kind == "ok" and text == data.fleurs_body(_fleurs_text())
+        assert kind == "ok" and text == registry.fleurs_body(_fleurs_text())
     else:
         assert kind == "course" and isinstance(text, DataCorruptError)
         assert str(pack / "text" / "fleurs_mal.txt") in str(text)
@@ -635,7 +635,7 @@ def test_mnist_loader_returns_the_exact_arrays_or_a_course_error(fault, tmp_path
         digest = hashlib.sha256(stored if matching_sha else raw).hexdigest()
         entries[name] = DataFile("mnist", name, digest, ("http://127.0.0.1:9/x",))
         _write(pack / "mnist" / name, stored)
-    monkeypatch.setitem(data.REGISTRY, "mnist", entries)
+    monkeypatch.setitem(registry.REGISTRY, "mnist", entries)
     monkeypatch.setenv("COURSE_DATA_DIR", str(pack))
     kind, result, _ = bounded(data.load_mnist)
     if fault == "good":

@@ -27,13 +27,6 @@ CROSS_CUTTING = {
 #: Browser tests of the built decks and of JupyterLab (make test-ui), not of one module.
 CROSS_CUTTING_FOLDERS = {"ui"}
 
-#: Modules over MAX_LINES waiting for a split, each with why it is not split yet. Remove an
-#: entry once its module is small: the test fails while a listed module is already small.
-WAITING_FOR_A_SPLIT = {
-    "data.py": "being reorganised (MNIST loading moves to its own module)",
-    "download.py": "being reworked with its tests",
-}
-
 
 def test_every_test_file_has_a_module_of_its_name():
     orphans = []
@@ -56,8 +49,6 @@ def test_the_cross_cutting_list_names_existing_files():
 def test_every_module_is_at_most_300_lines():
     sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
              for p in sorted(PACKAGE.rglob("*.py"))}
-    too_long = {name: n for name, n in sizes.items() if n > MAX_LINES and name not in WAITING_FOR_A_SPLIT}
+    too_long = {name: n for name, n in sizes.items() if n > MAX_LINES}
     assert not too_long, (f"modules over {MAX_LINES} lines: {too_long}; split each along a seam "
                           "(one job per module)")
-    done = [name for name in WAITING_FOR_A_SPLIT if sizes.get(name, 0) <= MAX_LINES]
-    assert not done, f"{done} now at most {MAX_LINES} lines (or gone): remove from WAITING_FOR_A_SPLIT"

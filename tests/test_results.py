@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.results import TARGET_SOURCES, TARGETS, compare, stored_results
+from course_utils.results import TARGET_SOURCES, TARGETS, compare, print_results, stored_results
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
@@ -37,3 +37,9 @@ def test_results_script_reads_every_notebook_by_default(capsys):
     assert "target <= 0.7 (the course's; the paper's LeNet-5 with distortions: 0.8" in line
     assert re.search(r"= [\d.]+  (ok|MISSED)  target", line), line
     assert all(name in {n for rows in TARGETS.values() for n, _, _ in rows} for name in TARGET_SOURCES)
+
+
+def test_print_results(capsys):
+    print_results(acc=0.92345678, epochs=20, name="lstm", big=123456.7)
+    assert capsys.readouterr().out.splitlines() == [
+        "acc = 0.9235", "epochs = 20", "name = lstm", "big = 123457"]

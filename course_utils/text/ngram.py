@@ -68,7 +68,7 @@ def kn_discounts(counts: np.ndarray, modified: bool = True) -> np.ndarray:
 
     Parameters
     ----------
-    counts : ndarray of int, shape (n_kgrams,)
+    counts : ndarray of shape (n_kgrams,), dtype int
         The positive counts of a level.
 
     Returns
@@ -170,13 +170,13 @@ class NGramLM:
 
         Parameters
         ----------
-        contexts : ndarray of int, shape (N, L)
+        contexts : ndarray of shape (n, L), dtype int
             The characters before each prediction, oldest first; only the last
             ``order - 1`` are used. ``L`` may be smaller (short contexts back off).
 
         Returns
         -------
-        probs : ndarray of float64, shape (N, vocab_size)
+        probs : ndarray of shape (n, vocab_size), dtype float64
             Rows sum to 1 and are strictly positive.
         """
         if not self.levels:

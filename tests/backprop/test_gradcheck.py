@@ -194,3 +194,86 @@ def test_a_nearly_zero_gradient_entry_is_not_reported_for_rounding_noise():
     wrong[0, 1] = 1e-4  # a real error on that entry is far above the noise: reported
     with pytest.raises(CheckError, match=r"W\[0, 1\]"):
         gradcheck(loss, params, {"W": wrong, "b": db})
+
+
+# --- what the surviving mutants showed untested --------------------------------------------
+
+def test_noise_level_formula():
+    from course_utils.backprop.gradcheck import noise_level
+
+    eps64 = np.finfo(np.float64).eps
+    assert noise_level(2.3, 1e-6) == pytest.approx(10 * eps64 * 2.3 / 1e-6, rel=1e-12)
+    assert noise_level(-0.1, 1e-6) == pytest.approx(10 * eps64 / 1e-6, rel=1e-12)  # max(1, |L|)
+
+
+def test_numerical_gradient_default_eps_and_bad_params():
+    p = np.array([1.0, 2.0])
+    # L = sum(p**3): a centred difference errs by eps**2, so only a small default eps gives 3 p**2
+    np.testing.assert_allclose(numerical_gradient(lambda: float(np.sum(p ** 3)), p), 3 * p ** 2,
+                               rtol=1e-8)
+    with pytest.raises(TypeError, match="param is a list; it must be the numpy array"):
+        numerical_gradient(lambda: 0.0, [1.0, 2.0])
+    strided = np.zeros((3, 4))[:, :2]
+    with pytest.raises(ValueError, match="param must be a contiguous array"):
+        numerical_gradient(lambda: 0.0, strided)
+
+
+def test_gradcheck_uses_its_eps():
+    p = np.array([1.0])
+    # numeric (L(p+e) - L(p-e)) / 2e = 3 p**2 + e**2 for L = p**3: 3.01 at e = 0.1
+    errors = gradcheck(lambda: float(p[0] ** 3), {"p": p}, {"p": np.array([3.0])}, eps=0.1,
+                       tol=1.0, verbose=False)
+    assert errors["p"] == pytest.approx(0.01 / 6.01, rel=1e-6)
+
+
+def test_gradcheck_tolerance_is_inclusive_and_lines_say_wrong(capsys):
+    params, grads, loss = _quadratic_problem()
+    lin = {"c": params["c"]}
+    errors = gradcheck(lambda: float(params["c"] @ grads["c"]), lin, {"c": grads["c"]}, tol=0.0)
+    assert errors == {"c": 0.0}  # differences under the noise level count as none: 0 <= 0 passes
+    with pytest.raises(CheckError) as info:
+        gradcheck(loss, params, {"A": grads["A"], "c": -grads["c"]})
+    text = str(info.value)
+    assert text.startswith("gradient check failed:\nc: relative error 1.0e+00 (tolerance 1e-06, "
+                           "5 entries)  WRONG\n  worst entry c[")
+    assert "c: relative error 1.0e+00 (tolerance 1e-06, 5 entries)  WRONG" in capsys.readouterr().out
+
+
+def test_gradcheck_subsampling_is_seeded_and_distinct():
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=1000)
+    wrong = 2 * A * (1 + rng.uniform(0, 1, size=1000))  # each entry off by a different amount
+
+    def run(**kw):
+        return gradcheck(lambda: float(A @ A), {"A": A}, {"A": wrong}, max_entries=10,
+                         raise_on_error=False, verbose=False, **kw)["A"]
+
+    assert run() == run() == run(seed=0) != run(seed=1)
+
+
+def test_explain_mismatch_counts_and_hints():
+    idx = np.arange(4)
+    num = np.array([1.0, 2.0, 3.0, 4.0])
+    # defaults: tol 1e-6, noise 0; two entries off by 1e-7 relative are still "disagree"
+    text = explain_mismatch("W", (4,), idx, num, num * np.array([1, 1 + 4e-6, 1, 1 + 4e-6]))
+    assert "  2 of 4 entries checked disagree" in text
+    assert all(line.startswith("  ") for line in text.split("\n"))
+    assert "x numeric" not in text  # a factor of 1 is no wrong factor (was "analytic = 1 x numeric")
+    text = explain_mismatch("W", (4,), idx, num, num, tol=0.0)
+    assert "  0 of 4 entries checked disagree" in text
+    # a constant factor is recognised even for a gradient of norm < 1
+    text = explain_mismatch("W", (4,), idx, num / 100, -num / 100)
+    assert "analytic = -1 x numeric everywhere" in text
+    # far from a multiple: no factor hint
+    text = explain_mismatch("W", (4,), idx, num, num[::-1].copy())
+    assert "hint" not in text
+    assert explain_mismatch("W", (4,), idx, num, num + 1e-3, noise=1e-2).count("0 of 4") == 1
+
+
+def test_gradcheck_names_params_that_are_not_a_dict():
+    _, grads, loss = _quadratic_problem()
+    with pytest.raises(TypeError, match="gradcheck: params is list; expected a dict"):
+        gradcheck(loss, [1.0], grads)
+    params, grads, loss = _quadratic_problem()
+    with pytest.raises(TypeError, match="gradcheck"):
+        gradcheck(loss, params, dict(grads, A="x"))

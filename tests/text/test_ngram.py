@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -175,3 +176,62 @@ def test_bad_arguments_are_named():
         NGramLM(2, 4).fit(np.array([0, 1, 5]))
     with pytest.raises(RuntimeError, match="fit"):
         NGramLM(2, 4).predict_proba(np.zeros((1, 1), int))
+
+
+def test_kgram_codes_edges():
+    # exactly one k-gram, none, and int64 codes whatever the input's dtype
+    one = kgram_codes(np.array([1, 2]), 2, 4)
+    np.testing.assert_array_equal(one, [6])
+    assert one.dtype == np.int64
+    none = kgram_codes(np.array([1]), 2, 4)
+    assert none.shape == (0,) and none.dtype == np.int64
+    assert kgram_codes(np.array([1.0, 2.0, 3.0]), 2, 4).dtype == np.int64
+    # 2 ** 61 still fits, 2 ** 62 is refused (the bound the docstring gives)
+    assert kgram_codes(np.zeros(61, int), 61, 2).tolist() == [0]
+    with pytest.raises(ValueError, match=r"vocab_size=2 \*\* k=62 overflows"):
+        kgram_codes(np.zeros(62, int), 62, 2)
+
+
+def test_kn_discounts_without_counts_of_one_or_two_fall_back_to_one_half():
+    np.testing.assert_allclose(kn_discounts(np.array([3, 3, 4]), modified=False), [0, .5, .5, .5])
+
+
+def test_add_one_ignores_short_contexts():
+    # Add-one uses the top order only: a context shorter than order - 1 gets the uniform row.
+    model = NGramLM(3, 4, "add-one").fit(encode_text(TEXT, VOCAB))
+    np.testing.assert_allclose(model.predict_proba(np.array([[0], [1]])), 0.25)
+    np.testing.assert_allclose(model.predict_proba(np.zeros((1, 0), int)), 0.25)
+
+
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "witten-bell", "add-one"])
+def test_predict_proba_warns_nothing(smoothing):
+    # Unseen contexts divide by 0 before the back-off replaces them: no RuntimeWarning leaks out.
+    model = NGramLM(3, 4, smoothing).fit(encode_text("abab", VOCAB))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probs = model.predict_proba(_all_contexts(2))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+
+
+def test_fit_bounds_and_messages():
+    NGramLM(3, 4).fit(np.array([0, 1, 3]))  # exactly `order` ids, the largest id V - 1
+    with pytest.raises(ValueError, match=r"at least 3 ids, got shape \(2,\)"):
+        NGramLM(3, 4).fit(np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"at least 2 ids, got shape \(2, 3\)"):
+        NGramLM(2, 4).fit(np.zeros((2, 3), int))
+    with pytest.raises(ValueError, match=r"ids outside \[0, 4\): min 0, max 4"):
+        NGramLM(2, 4).fit(np.array([0, 4, 1]))
+    with pytest.raises(ValueError, match=r"vocab_size=0 must be >= 1"):
+        NGramLM(2, 0)
+    np.testing.assert_allclose(NGramLM(1, 1).fit(np.zeros(3, int)).predict_proba(np.zeros((1, 0), int)),
+                               [[1.0]])
+    with pytest.raises(ValueError, match=r"contexts must be \(N, L\), got \(3,\)"):
+        NGramLM(2, 4).fit(np.array([0, 1])).predict_proba(np.array([0, 1, 2]))
+
+
+def test_mixture_accepts_both_ends_and_names_shapes():
+    a, b = np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])
+    np.testing.assert_array_equal(mixture(a, b, 0.0), b)
+    np.testing.assert_array_equal(mixture(a, b, 1.0), a)
+    with pytest.raises(ValueError, match=r"shapes differ, \(1, 2\) vs \(2,\)"):
+        mixture(a, np.ones(2), 0.5)
