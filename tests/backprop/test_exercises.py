@@ -13,16 +13,6 @@ from course_utils.backprop import mlp as ref
 from course_utils.backprop.training import train_lr
 
 
-@pytest.fixture(scope="module")
-def digits():
-    """1,500 synthetic "digits": ten prototypes in [0, 1]^784 plus noise (offline, seeded)."""
-    rng = np.random.default_rng(0)
-    protos = rng.random((10, 784))
-    labels = rng.integers(0, 10, 1500)
-    X = np.clip(protos[labels] + rng.normal(0, 0.8, (1500, 784)), 0, 1).astype(np.float32)
-    return X, ref.one_hot(labels), labels
-
-
 # --- the wrong implementations ------------------------------------------------------------------
 def softmax_no_shift(S):
     E = np.exp(S)

@@ -13,16 +13,6 @@ from course_utils.backprop import mlp_exercises as mx
 from course_utils.backprop.training import train_mlp
 
 
-@pytest.fixture(scope="module")
-def digits():
-    """1,500 synthetic "digits": ten prototypes in [0, 1]^784 plus noise (as in test_exercises.py)."""
-    rng = np.random.default_rng(0)
-    protos = rng.random((10, 784))
-    labels = rng.integers(0, 10, 1500)
-    X = np.clip(protos[labels] + rng.normal(0, 0.8, (1500, 784)), 0, 1).astype(np.float32)
-    return X, ref.one_hot(labels), labels
-
-
 def _backward_with(change):
     def backward(X, Y, H, Y_hat, params, alpha=0.0):
         grads = ref.mlp_backward(X, Y, H, Y_hat, params)
