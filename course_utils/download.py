@@ -21,7 +21,6 @@ mirror is tried.
 from __future__ import annotations
 
 import errno
-import hashlib
 import http.client
 import os
 import stat
@@ -35,7 +34,7 @@ from course_utils.errors import ChecksumError, DataAccessError, os_reason
 from course_utils.partials import partial_name
 from course_utils.watchdog import Watchdog, watched_opener
 
-__all__ = ["ChecksumError", "download_one", "download_with_mirrors", "sha256_of"]
+__all__ = ["ChecksumError", "download_one", "download_with_mirrors"]
 
 CHUNK = 1 << 16
 USER_AGENT = "course-utils/0.1 (Cnam deep-learning course; python urllib)"
@@ -46,15 +45,6 @@ DEADLINE = 1800.0
 #: A transfer slower than MIN_RATE bytes/s over RATE_WINDOW seconds is abandoned.
 MIN_RATE = 1024.0
 RATE_WINDOW = 60.0
-
-
-def sha256_of(path: str | os.PathLike[str]) -> str:
-    """Return the hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _progress(total: int | None, desc: str, enabled: bool):

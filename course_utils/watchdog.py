@@ -30,7 +30,6 @@ class Watchdog:
     """
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.expired = False
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
