@@ -128,7 +128,8 @@ def generation_widget(next_probs: Callable[[np.ndarray], np.ndarray], vocab: Seq
     from course_utils.explorers import Explorer
 
     index = {c: i for i, c in enumerate(vocab)}
-    temp = w.FloatLogSlider(value=0.5, base=10, min=-2, max=1, step=0.05, description="T")
+    temp = w.FloatSlider(value=0.5, min=0.05, max=2.0, step=0.05, readout_format=".2f",
+                         description="T")  # 0.5 on the grid: the browser shows what runs
     seed = w.Textarea(value=seed_text, description="seed", layout=w.Layout(width="90%"))
     size = w.IntSlider(value=length, min=20, max=1000, step=20, description="characters")
     seed_rng = w.IntText(value=0, description="rng seed")

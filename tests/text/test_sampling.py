@@ -98,3 +98,18 @@ def test_widget_builds_and_generates(capsys):
     box.children[1].value = "abz"  # a character outside the vocabulary is reported, not sampled
     box.children[2].click()
     assert "not in the vocabulary: ['z']" in capsys.readouterr().out
+
+
+def test_the_temperature_slider_shows_the_value_the_preview_names():
+    """The browser snaps a slider to its grid: the default T must lie on it (a log slider
+    showed 0.501 beside a preview that said T = 0.5)."""
+    pytest.importorskip("ipywidgets")
+    explorer = generation_widget(lambda w: np.full((1, 3), 1 / 3), "abc", context=2, seed_text="ab",
+                                 length=40)
+    temp = explorer.widget.children[0].children[0]
+    assert temp.description == "T"
+    steps = (temp.value - temp.min) / temp.step
+    assert abs(steps - round(steps)) < 1e-9, (temp.value, temp.min, temp.step)
+    assert temp.min > 0 and temp.min <= temp.value <= temp.max
+    assert f"T = {temp.value:g}," in explorer.preview["text/plain"]
+    assert format(temp.value, temp.readout_format.lstrip("{:").rstrip("}")) == "0.50"
